@@ -1,0 +1,3 @@
+from shgroups.cli import main
+
+main()

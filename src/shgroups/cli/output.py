@@ -1,0 +1,70 @@
+"""Rendering in one place: JSON on stdout for scripts, rich tables for people, messages on stderr.
+
+rich is imported only when a table is printed, so `--json` never pays for it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Sequence
+from typing import Any
+
+Column = tuple[str, str]  # (key in the row, header)
+
+
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def message(text: str) -> None:
+    """A note for the person at the terminal, on stderr so stdout stays clean for pipes."""
+    sys.stderr.write(text + "\n")
+
+
+def _cell(value: Any) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value)
+
+
+def table(
+    rows: Sequence[dict[str, Any]],
+    columns: Sequence[Column],
+    title: str | None = None,
+    row_style: Callable[[dict[str, Any]], str | None] | None = None,
+    empty: str | None = None,
+) -> None:
+    from rich import box
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    if not rows and empty:
+        if title:
+            console.print(f"[bold]{title}[/bold]")
+        console.print(empty)
+        return
+    grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    for _key, header in columns:
+        grid.add_column(header, overflow="fold")
+    for row in rows:
+        grid.add_row(*(_cell(row.get(key)) for key, _h in columns),
+                     style=row_style(row) if row_style else None)
+    console.print(grid)
+
+
+def fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
+    """A record shown as label: value lines."""
+    from rich.console import Console
+
+    console = Console(highlight=False)
+    if title:
+        console.print(f"[bold]{title}[/bold]")
+    width = max(len(label) for label, _v in pairs)
+    for label, value in pairs:
+        console.print(f"  {label:<{width}}  {_cell(value)}", markup=False)

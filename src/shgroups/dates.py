@@ -1,0 +1,59 @@
+"""Today, ISO dates and ISO weeks. "Today" is injected (`$SHG_TODAY`), never read deep inside."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date, timedelta
+
+from shgroups.errors import InvalidInput
+from shgroups.i18n import _
+
+_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
+
+
+def parse_date(text: str, what: str = "date") -> date:
+    try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+            raise ValueError
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidInput(
+            _("{what} {text!r} is not a valid date").format(what=what, text=text),
+            _("use the ISO form YYYY-MM-DD, e.g. 2026-11-23"),
+        ) from None
+
+
+def parse_week(text: str) -> date:
+    """Return the Monday of an ISO week written as 2026-W48."""
+    m = _WEEK.match(text.strip())
+    try:
+        if not m:
+            raise ValueError
+        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+    except ValueError:
+        raise InvalidInput(
+            _("week {text!r} is not a valid ISO week").format(text=text),
+            _("use the ISO form YYYY-Www, e.g. 2026-W48"),
+        ) from None
+
+
+def today() -> date:
+    override = os.environ.get("SHG_TODAY")
+    if override:
+        return parse_date(override, "SHG_TODAY")
+    return date.today()
+
+
+def date_or_today(text: str | None, what: str = "date") -> date:
+    return parse_date(text, what) if text else today()
+
+
+def week_end(day: date) -> date:
+    """The Sunday of the ISO week that holds `day`."""
+    return day + timedelta(days=7 - day.isoweekday())
+
+
+def iso_week(day: date) -> str:
+    year, week, _weekday = day.isocalendar()
+    return f"{year}-W{week:02d}"

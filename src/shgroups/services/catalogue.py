@@ -1,0 +1,286 @@
+"""Themes, areas and staff: the names a coordinator types, and how they are matched."""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from shgroups.errors import Conflict, InvalidInput, NotFound
+from shgroups.i18n import _
+from shgroups.names import clean, name_key, suggest
+from shgroups.storage import Store
+
+CHECKOUT_DATA = Path(__file__).resolve().parents[3] / "data"
+
+# kind -> (table, alias table or None, what the user calls it, the flag that creates one)
+_KINDS = {
+    "theme": ("themes", "theme_aliases", "theme", "--new-theme"),
+    "area": ("areas", None, "area", "--new-area"),
+    "staff": ("staff", None, "staff member", None),
+}
+
+
+def load_catalogue() -> list[dict[str, Any]]:
+    """The default themes in data/themes.json: inside the installed package, or, in an
+    editable install (where hatch does not copy data/), at the top of the checkout."""
+    packaged = resources.files("shgroups").joinpath("data/themes.json")
+    source = packaged if packaged.is_file() else CHECKOUT_DATA / "themes.json"
+    text = source.read_text("utf-8")
+    themes: list[dict[str, Any]] = json.loads(text)["themes"]
+    return themes
+
+
+def _check_name(text: str, what: str) -> str:
+    name = clean(text)
+    if not name or len(name) > 120:
+        raise InvalidInput(
+            _("{what} name must be 1 to 120 characters").format(what=what),
+            _("give a name such as {example!r}").format(example="Jönköping"),
+        )
+    return name
+
+
+def _lookup(store: Store, kind: str, text: str) -> dict[str, Any] | None:
+    table, aliases, _what, _flag = _KINDS[kind]
+    key = name_key(text)
+    found = store.row(f"SELECT * FROM {table} WHERE key = ?", (key,))
+    if found is None and aliases:
+        found = store.row(
+            f"SELECT t.* FROM {aliases} a JOIN {table} t ON t.id = a.theme_id WHERE a.key = ?",
+            (key,),
+        )
+    return found
+
+
+def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
+    """Find a theme, area or staff member by name, or fail with "did you mean" suggestions."""
+    found = _lookup(store, kind, text)
+    if found is not None:
+        return found
+    table, aliases, what, flag = _KINDS[kind]
+    names = [r["name"] for r in store.rows(f"SELECT name FROM {table}")]
+    if aliases:
+        names += [
+            r["name"]
+            for r in store.rows(
+                f"SELECT t.name AS name FROM {aliases} a JOIN {table} t ON t.id = a.theme_id"
+            )
+        ]
+        alias_of = {
+            r["key"]: r["name"]
+            for r in store.rows(
+                f"SELECT a.key AS key, t.name AS name FROM {aliases} a "
+                f"JOIN {table} t ON t.id = a.theme_id"
+            )
+        }
+        near = [alias_of.get(name_key(n), n) for n in suggest(text, names + list(alias_of))]
+        near = list(dict.fromkeys(near))
+    else:
+        near = suggest(text, names)
+    hints = []
+    if near:
+        hints.append(_("did you mean: {names}?").format(names=", ".join(repr(n) for n in near)))
+    if flag:
+        hints.append(_("to add it on purpose, use {flag}").format(flag=flag))
+    elif kind == "staff":
+        hints.append(_("add them with `shg staff add NAME`"))
+    raise NotFound(_("unknown {what} {name!r}").format(what=what, name=clean(text)), " ".join(hints))
+
+
+def resolve_theme(store: Store, text: str, *, create: bool = False) -> dict[str, Any]:
+    if create and _lookup(store, "theme", text) is None:
+        return get_theme(store, add_theme(store, text))
+    theme = resolve(store, "theme", text)
+    if theme["retired_on"]:
+        raise Conflict(
+            _("theme {name!r} is retired").format(name=theme["name"]),
+            _("choose another theme; `shg themes list` shows the current ones"),
+        )
+    return theme
+
+
+def resolve_area(store: Store, text: str | None, *, create: bool = False) -> dict[str, Any]:
+    if text is None:
+        found = store.row("SELECT * FROM areas WHERE is_default = 1 ORDER BY id LIMIT 1")
+        if found is None:
+            raise NotFound(_("there is no default area"), _("name one with --area"))
+        return found
+    if create and _lookup(store, "area", text) is None:
+        return get_area(store, add_area(store, text))
+    return resolve(store, "area", text)
+
+
+def get_theme(store: Store, theme_id: int) -> dict[str, Any]:
+    found = store.row("SELECT * FROM themes WHERE id = ?", (theme_id,))
+    assert found is not None
+    return found
+
+
+def get_area(store: Store, area_id: int) -> dict[str, Any]:
+    found = store.row("SELECT * FROM areas WHERE id = ?", (area_id,))
+    assert found is not None
+    return found
+
+
+def _refuse_taken(store: Store, kind: str, name: str) -> None:
+    existing = _lookup(store, kind, name)
+    if existing is not None:
+        raise Conflict(
+            _("{what} {name!r} already exists").format(what=_KINDS[kind][2], name=existing["name"]),
+            _("use the existing one, or choose another name"),
+        )
+
+
+def add_theme(
+    store: Store,
+    name: str,
+    aliases: list[str] = (),  # type: ignore[assignment]  # a tuple is a fine empty default
+    labels: dict[str, str] | None = None,
+) -> int:
+    """Add a theme (inside the caller's transaction)."""
+    name = _check_name(name, _("theme"))
+    _refuse_taken(store, "theme", name)
+    labels = labels or {}
+    theme_id = store.insert(
+        "themes",
+        {
+            "name": name,
+            "key": name_key(name),
+            "name_sv": labels.get("sv"),
+            "name_nb": labels.get("nb"),
+            "name_en": labels.get("en"),
+        },
+    )
+    for alias in [*aliases, *labels.values()]:
+        add_alias(store, theme_id, alias)
+    store.audit("theme.add", "theme", theme_id)
+    return theme_id
+
+
+def add_alias(store: Store, theme_id: int, alias: str) -> None:
+    key = name_key(alias)
+    if not key or _lookup(store, "theme", alias) is not None:
+        return  # already reaches a theme: the name itself or an earlier alias
+    store.execute("INSERT INTO theme_aliases (key, theme_id) VALUES (?, ?)", (key, theme_id))
+
+
+def seed_themes(store: Store, language: str) -> None:
+    for entry in load_catalogue():
+        labels = {lang: entry[lang] for lang in ("sv", "nb", "en") if entry.get(lang)}
+        add_theme(store, labels.get(language, entry["sv"]), entry.get("aliases", []), labels)
+
+
+def list_themes(store: Store, include_retired: bool = False) -> list[dict[str, Any]]:
+    rows = store.rows(
+        """SELECT t.id, t.name,
+                  (SELECT count(*) FROM registrations r
+                    WHERE r.theme_id = t.id AND r.status = 'waiting') AS waiting,
+                  t.retired_on AS retired
+             FROM themes t
+            WHERE ? OR t.retired_on IS NULL
+            ORDER BY t.name COLLATE NOCASE""",
+        (int(include_retired),),
+    )
+    return rows
+
+
+def create_theme(store: Store, name: str, aliases: list[str]) -> dict[str, Any]:
+    with store.write():
+        theme_id = add_theme(store, name, aliases)
+        return {"id": theme_id, "name": get_theme(store, theme_id)["name"]}
+
+
+def rename_theme(store: Store, old: str, new: str) -> dict[str, Any]:
+    with store.write():
+        theme = resolve(store, "theme", old)
+        name = _check_name(new, _("theme"))
+        existing = _lookup(store, "theme", name)
+        if existing is not None and existing["id"] != theme["id"]:
+            _refuse_taken(store, "theme", name)
+        store.execute(
+            "DELETE FROM theme_aliases WHERE key = ? AND theme_id = ?", (name_key(name), theme["id"])
+        )
+        store.execute(
+            "UPDATE themes SET name = ?, key = ? WHERE id = ?", (name, name_key(name), theme["id"])
+        )
+        # The old name keeps working, so lists and habits from before the rename still match.
+        add_alias(store, theme["id"], theme["name"])
+        store.audit("theme.rename", "theme", theme["id"])
+        return {"id": theme["id"], "name": name}
+
+
+def retire_theme(store: Store, name: str, on: str) -> dict[str, Any]:
+    with store.write():
+        theme = resolve(store, "theme", name)
+        if theme["retired_on"]:
+            raise Conflict(_("theme {name!r} is already retired").format(name=theme["name"]))
+        waiting = store.value(
+            "SELECT count(*) FROM registrations WHERE theme_id = ? AND status = 'waiting'",
+            (theme["id"],),
+        )
+        if waiting:
+            raise Conflict(
+                _("{n} people still wait for theme {name!r}").format(n=waiting, name=theme["name"]),
+                _("move or withdraw them first: `shg intake list --theme {name!r}`").format(
+                    name=theme["name"]
+                ),
+            )
+        store.execute("UPDATE themes SET retired_on = ? WHERE id = ?", (on, theme["id"]))
+        store.audit("theme.retire", "theme", theme["id"])
+        return {"id": theme["id"], "name": theme["name"], "retired": on}
+
+
+def add_area(store: Store, name: str, digital: bool = False, default: bool = False) -> int:
+    """Add an area (inside the caller's transaction)."""
+    name = _check_name(name, _("area"))
+    _refuse_taken(store, "area", name)
+    if default:
+        store.execute("UPDATE areas SET is_default = 0")
+    area_id = store.insert(
+        "areas",
+        {"name": name, "key": name_key(name), "digital": int(digital), "is_default": int(default)},
+    )
+    store.audit("area.add", "area", area_id)
+    return area_id
+
+
+def create_area(store: Store, name: str, digital: bool, default: bool) -> dict[str, Any]:
+    with store.write():
+        area_id = add_area(store, name, digital, default)
+        area = get_area(store, area_id)
+        return {"id": area_id, "name": area["name"], "digital": digital, "default": default}
+
+
+def list_areas(store: Store) -> list[dict[str, Any]]:
+    rows = store.rows(
+        """SELECT a.id, a.name,
+                  (SELECT count(*) FROM registrations r
+                    WHERE r.area_id = a.id AND r.status = 'waiting') AS waiting,
+                  a.digital = 1 AS digital, a.is_default = 1 AS "default"
+             FROM areas a ORDER BY a.is_default DESC, a.name COLLATE NOCASE"""
+    )
+    return [dict(r, digital=bool(r["digital"]), default=bool(r["default"])) for r in rows]
+
+
+def add_staff(store: Store, name: str, role: str) -> dict[str, Any]:
+    if role not in ("starter", "coordinator"):
+        raise InvalidInput(
+            _("unknown role {role!r}").format(role=role), _("use starter or coordinator")
+        )
+    with store.write():
+        name = _check_name(name, _("staff"))
+        _refuse_taken(store, "staff", name)
+        staff_id = store.insert("staff", {"name": name, "key": name_key(name), "role": role})
+        store.audit("staff.add", "staff", staff_id)
+        return {"id": staff_id, "name": name, "role": role}
+
+
+def list_staff(store: Store) -> list[dict[str, Any]]:
+    return store.rows(
+        """SELECT s.id, s.name, s.role,
+                  (SELECT count(*) FROM groups g
+                    WHERE g.starter_id = s.id AND g.status != 'ended') AS groups
+             FROM staff s ORDER BY s.name COLLATE NOCASE"""
+    )

@@ -1,0 +1,137 @@
+"""The readiness rule (DESIGN.md §3): which groups can start now, and with whom.
+
+Pure functions over plain candidates, so the rule can be property-tested without a database.
+Cost is O(c log c) in c = candidate-pair entries (people × their theme/area choices): a heap
+serves the pair with the most candidates first and is corrected lazily as people are taken.
+"""
+
+from __future__ import annotations
+
+import heapq
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from shgroups.storage import Store
+
+Pair = tuple[int, int]  # (theme id, area id)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    id: int
+    registered_on: str
+    theme: int  # first choice
+    area: int  # first choice
+    themes: frozenset[int]  # first choice and alternatives
+    areas: frozenset[int]
+
+    def pairs(self) -> list[Pair]:
+        return [(t, a) for t in sorted(self.themes) for a in sorted(self.areas)]
+
+
+@dataclass(frozen=True)
+class Proposal:
+    theme: int
+    area: int
+    waiting: int  # candidates for the pair when it was served
+    members: tuple[int, ...]
+
+
+def groups_for(n: int, min_size: int, max_size: int) -> int:
+    """k = min(ceil(n / max), floor(n / min)): how many groups n candidates make."""
+    return min(-(-n // max_size), n // min_size)
+
+
+def group_sizes(n: int, min_size: int, max_size: int) -> list[int]:
+    """Sizes of the groups n candidates make, differing by at most one, largest first."""
+    k = groups_for(n, min_size, max_size)
+    if k == 0:
+        return []
+    taken = min(n, k * max_size)
+    q, r = divmod(taken, k)
+    return [q + 1] * r + [q] * (k - r)
+
+
+def propose(candidates: list[Candidate], min_size: int, max_size: int) -> list[Proposal]:
+    by_pair: dict[Pair, list[Candidate]] = {}
+    for cand in candidates:
+        for pair in cand.pairs():
+            by_pair.setdefault(pair, []).append(cand)
+    count = {pair: len(people) for pair, people in by_pair.items()}
+    heap = [(-n, pair) for pair, n in count.items()]
+    heapq.heapify(heap)
+    taken: set[int] = set()
+    proposals: list[Proposal] = []
+    while heap:
+        negative, pair = heapq.heappop(heap)
+        n = count.get(pair, 0)
+        if n != -negative:  # stale entry: people were taken since it was pushed
+            if n > 0:
+                heapq.heappush(heap, (-n, pair))
+            continue
+        sizes = group_sizes(n, min_size, max_size)
+        if not sizes:
+            break  # the largest pair is not ready, so no smaller one is
+        theme, area = pair
+        people = sorted(
+            (c for c in by_pair[pair] if c.id not in taken),
+            key=lambda c: (not (c.theme == theme and c.area == area), c.registered_on, c.id),
+        )
+        del count[pair]
+        start = 0
+        for size in sizes:
+            chosen = people[start : start + size]
+            start += size
+            proposals.append(Proposal(theme, area, n, tuple(c.id for c in chosen)))
+            for cand in chosen:
+                taken.add(cand.id)
+                for other in cand.pairs():
+                    if other in count:
+                        count[other] -= 1
+    return proposals
+
+
+def load_candidates(store: Store, as_of: date | None = None) -> list[Candidate]:
+    rows = store.rows(
+        """SELECT r.id, r.registered_on, r.theme_id, r.area_id,
+                  (SELECT group_concat(theme_id) FROM registration_themes x
+                    WHERE x.registration_id = r.id) AS also_themes,
+                  (SELECT group_concat(area_id) FROM registration_areas x
+                    WHERE x.registration_id = r.id) AS also_areas
+             FROM registrations r
+            WHERE r.status = 'waiting' AND (? IS NULL OR r.registered_on <= ?)""",
+        (as_of and as_of.isoformat(),) * 2,
+    )
+    return [
+        Candidate(
+            id=r["id"],
+            registered_on=r["registered_on"],
+            theme=r["theme_id"],
+            area=r["area_id"],
+            themes=frozenset([r["theme_id"], *_ids(r["also_themes"])]),
+            areas=frozenset([r["area_id"], *_ids(r["also_areas"])]),
+        )
+        for r in rows
+    ]
+
+
+def _ids(joined: str | None) -> list[int]:
+    return [int(x) for x in joined.split(",")] if joined else []
+
+
+def ready_groups(store: Store, min_size: int, max_size: int, as_of: date | None = None) -> list[dict[str, Any]]:
+    proposals = propose(load_candidates(store, as_of), min_size, max_size)
+    themes = dict(store.execute("SELECT id, name FROM themes").fetchall())
+    areas = dict(store.execute("SELECT id, name FROM areas").fetchall())
+    return [
+        {
+            "theme": themes[p.theme],
+            "area": areas[p.area],
+            "waiting": p.waiting,
+            "members": list(p.members),
+            "theme_id": p.theme,
+            "area_id": p.area,
+        }
+        for p in proposals
+    ]

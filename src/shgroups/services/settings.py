@@ -1,0 +1,97 @@
+"""County settings, stored in the database so every coordinator sharing the file sees them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from shgroups.errors import InvalidInput
+from shgroups.i18n import _
+from shgroups.storage import Store
+
+DEFAULTS: dict[str, Any] = {
+    "county": "",
+    "language": "sv",
+    "min_size": 5,
+    "max_size": 8,
+    "starter_sessions": 4,
+    "followup_weeks": 6,
+}
+
+DESCRIPTIONS = {
+    "county": "the county's or region's name",
+    "language": "language of theme names and, later, of messages: sv, nb or en",
+    "min_size": "fewest people to start a group",
+    "max_size": "most people in a group",
+    "starter_sessions": "sessions the starter (igångsättare) attends, by default",
+    "followup_weeks": "weeks between follow-ups of a running group, by default",
+}
+
+
+def _validate(values: dict[str, Any]) -> dict[str, Any]:
+    from typing import Literal
+
+    from pydantic import BaseModel, Field, ValidationError, model_validator
+
+    class CountySettings(BaseModel):
+        county: str = Field(max_length=100)
+        language: Literal["sv", "nb", "en"]
+        min_size: int = Field(ge=2, le=50)
+        max_size: int = Field(ge=2, le=50)
+        starter_sessions: int = Field(ge=0, le=20)
+        followup_weeks: int = Field(ge=1, le=52)
+
+        @model_validator(mode="after")
+        def sizes_in_order(self) -> CountySettings:
+            if self.min_size > self.max_size:
+                raise ValueError(
+                    f"min_size ({self.min_size}) is larger than max_size ({self.max_size})"
+                )
+            return self
+
+    try:
+        return CountySettings(**values).model_dump()
+    except ValidationError as exc:
+        lines = []
+        for err in exc.errors():
+            field = ".".join(str(p) for p in err["loc"]) or "settings"
+            lines.append(f"{field}: {err['msg']}")
+        raise InvalidInput("; ".join(lines), _("`shg settings show` lists the settings")) from None
+
+
+def get_settings(store: Store) -> dict[str, Any]:
+    values = dict(DEFAULTS)
+    for row in store.rows("SELECT key, value FROM settings"):
+        if row["key"] in DEFAULTS:
+            kind = type(DEFAULTS[row["key"]])
+            values[row["key"]] = kind(row["value"])
+    return values
+
+
+def _store(store: Store, values: dict[str, Any]) -> None:
+    for key, value in values.items():
+        store.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, str(value)),
+        )
+
+
+def seed_settings(store: Store, county: str, language: str) -> None:
+    _store(store, _validate({**DEFAULTS, "county": county, "language": language}))
+
+
+def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
+    if key not in DEFAULTS:
+        from shgroups.names import suggest
+
+        near = suggest(key, list(DEFAULTS))
+        raise InvalidInput(
+            _("unknown setting {key!r}").format(key=key),
+            (_("did you mean: {names}?").format(names=", ".join(near)) + " " if near else "")
+            + _("known settings: {names}").format(names=", ".join(DEFAULTS)),
+        )
+    with store.write():
+        values = _validate({**get_settings(store), key: value})
+        _store(store, {key: values[key]})
+        store.audit("settings.set", "settings", None)
+    return values

@@ -1,0 +1,266 @@
+"""The one SQLite file: opening, creating, migrating, and write transactions (DESIGN.md §5).
+
+Plain `sqlite3` on purpose: this module runs at every command, and importing sqlite-utils
+costs ~110 ms here, more than a whole `followups due`. sqlite-utils serves the bulk demo
+builder and the tests, where that cost does not matter.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from shgroups.errors import StorageError
+from shgroups.i18n import _
+from shgroups.migrations import MIGRATIONS, SCHEMA_VERSION
+
+APP_ID = 0x53484731  # "SHG1": marks a file as an shg database
+DEFAULT_BUSY_TIMEOUT = 30.0
+
+
+def default_path() -> Path:
+    import platformdirs  # only when neither --db nor $SHG_DB is given
+
+    return platformdirs.user_data_path("shg", appauthor=False) / "shg.db"
+
+
+def resolve_path(db: str | os.PathLike[str] | None) -> Path:
+    if db:
+        return Path(db)
+    if os.environ.get("SHG_DB"):
+        return Path(os.environ["SHG_DB"])
+    return default_path()
+
+
+def busy_timeout() -> float:
+    try:
+        return float(os.environ.get("SHG_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
+    except ValueError:
+        return DEFAULT_BUSY_TIMEOUT
+
+
+def current_actor() -> str:
+    if os.environ.get("SHG_USER"):
+        return os.environ["SHG_USER"]
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _sqlite_error(exc: sqlite3.Error) -> StorageError:
+    text = str(exc).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            _("the database is busy: another shg command is writing to it"),
+            _("try again in a moment"),
+        )
+    if "full" in text:
+        return StorageError(_("the disk is full: nothing was written"), _("free some space"))
+    if "readonly" in text or "read-only" in text:
+        return StorageError(
+            _("the database is read-only: nothing was written"),
+            _("check the file's permissions, or work on a copy you may write"),
+        )
+    return StorageError(
+        _("the database could not be used: {error}").format(error=exc),
+        _("run `shg db check`, or restore a backup"),
+    )
+
+
+class Store:
+    """An open shg database: queries as dicts, writes in one BEGIN IMMEDIATE transaction."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+        self.conn = conn
+        self.path = path
+        self.actor = current_actor()
+
+    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+        cur = self.conn.execute(sql, params)
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row, strict=True)) for row in cur]
+
+    def row(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        found = self.conn.execute(sql, params).fetchone()
+        return found[0] if found else None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+        return self.conn.execute(sql, params)
+
+    def insert(self, table: str, values: dict[str, Any]) -> int:
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _v in values)
+        cur = self.conn.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
+        )
+        assert cur.lastrowid is not None
+        return cur.lastrowid
+
+    def audit(self, action: str, entity: str, entity_id: int | None) -> None:
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.conn.execute(
+            "INSERT INTO audit (at, actor, action, entity, entity_id) VALUES (?, ?, ?, ?, ?)",
+            (at, self.actor, action, entity, entity_id),
+        )
+
+    @contextmanager
+    def write(self) -> Iterator[Store]:
+        """One write transaction; any exception rolls everything back.
+
+        Nested inside another write (the demo builder calls the services inside its one
+        transaction) it becomes a savepoint, so the outer transaction stays all-or-nothing.
+        """
+        if self.conn.in_transaction:
+            self.conn.execute("SAVEPOINT nested")
+            try:
+                yield self
+                self.conn.execute("RELEASE nested")
+            except BaseException:
+                self.conn.execute("ROLLBACK TO nested")
+                self.conn.execute("RELEASE nested")
+                raise
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            raise _sqlite_error(exc) from None
+        try:
+            yield self
+            self.conn.execute("COMMIT")
+        except BaseException as exc:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.Error):
+                raise _sqlite_error(exc) from None
+            raise
+
+    def close(self) -> None:
+        self.conn.close()
+
+
+def _connect(path: Path, mode: str) -> sqlite3.Connection:
+    os.umask(0o077)  # every file SQLite creates for us (-wal, -shm) is private
+    timeout = busy_timeout()
+    conn = sqlite3.connect(
+        f"{path.absolute().as_uri()}?mode={mode}",
+        uri=True,
+        timeout=timeout,
+        isolation_level=None,  # we issue BEGIN IMMEDIATE / COMMIT ourselves
+    )
+    conn.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    return conn
+
+
+def _set_pragmas(conn: sqlite3.Connection) -> None:
+    for pragma in (
+        "foreign_keys = ON",
+        "secure_delete = ON",
+        "trusted_schema = OFF",
+        "synchronous = FULL",
+    ):
+        conn.execute(f"PRAGMA {pragma}")
+
+
+def _not_shg(path: Path) -> StorageError:
+    return StorageError(
+        _("{path} holds no shg database").format(path=path),
+        _("run `shg init` to create one, or point --db / $SHG_DB at your shg database"),
+    )
+
+
+def _check_and_migrate(store: Store) -> None:
+    conn = store.conn
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+    except sqlite3.DatabaseError:
+        raise _not_shg(store.path) from None
+    if app_id != APP_ID:
+        raise _not_shg(store.path)
+    if version > SCHEMA_VERSION:
+        raise StorageError(
+            _("{path} was made by a newer shg (schema {found}, this shg knows {known})").format(
+                path=store.path, found=version, known=SCHEMA_VERSION
+            ),
+            _("upgrade shg: pip install --upgrade shgroups"),
+        )
+    if version < SCHEMA_VERSION:
+        migrate(store)
+
+
+def migrate(store: Store) -> None:
+    """Apply pending migrations under the write lock, each exactly once."""
+    with store.write():
+        # Read again under the lock: another process may have migrated meanwhile.
+        version = store.value("PRAGMA user_version")
+        for statements in MIGRATIONS[version:]:
+            for statement in statements:
+                store.execute(statement)
+        store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def open_db(db: str | os.PathLike[str] | None = None) -> Store:
+    """Open an existing shg database read-write; never creates a file."""
+    path = resolve_path(db)
+    if not path.is_file():
+        raise _not_shg(path)
+    try:
+        conn = _connect(path, "rw")
+    except sqlite3.Error:
+        raise _not_shg(path) from None
+    store = Store(conn, path)
+    try:
+        _set_pragmas(conn)
+        _check_and_migrate(store)
+    except BaseException:
+        conn.close()
+        raise
+    return store
+
+
+def create_db(db: str | os.PathLike[str] | None, seed: Callable[[Store], None]) -> Store:
+    """Create a new shg database and fill it with `seed`, all in one transaction."""
+    path = resolve_path(db)
+    if path.exists():
+        raise StorageError(
+            _("{path} already exists").format(path=path),
+            _("choose another path, or use the existing database"),
+        )
+    if not path.parent.exists():
+        if db is None and not os.environ.get("SHG_DB"):
+            path.parent.mkdir(parents=True, mode=0o700)
+        else:
+            raise StorageError(
+                _("the folder {folder} does not exist").format(folder=path.parent),
+                _("create the folder first, or choose another path"),
+            )
+    conn = _connect(path, "rwc")
+    store = Store(conn, path)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        _set_pragmas(conn)
+        with store.write():
+            store.execute(f"PRAGMA application_id = {APP_ID}")
+            for statements in MIGRATIONS:
+                for statement in statements:
+                    store.execute(statement)
+            store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            seed(store)
+    except BaseException:
+        conn.close()
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        raise
+    os.chmod(path, 0o600)
+    return store
