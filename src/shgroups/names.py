@@ -9,6 +9,8 @@ from __future__ import annotations
 import difflib
 import unicodedata
 
+from shgroups.i18n import _
+
 _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
 
 
@@ -37,3 +39,10 @@ def suggest(text: str, names: list[str], limit: int = 3) -> list[str]:
     if len(wanted) >= 4:
         found += [f for f in folded if wanted in f and f not in found]
     return [folded[f] for f in found[:limit]]
+
+
+def did_you_mean(near: list[str]) -> str:
+    """The hint sentence for suggestions, or "" when there are none."""
+    if not near:
+        return ""
+    return _("Did you mean {names}?").format(names=" or ".join(repr(n) for n in near))

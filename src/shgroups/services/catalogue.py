@@ -9,7 +9,7 @@ from typing import Any
 
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.i18n import _
-from shgroups.names import clean, name_key, suggest
+from shgroups.names import clean, did_you_mean, name_key, suggest
 from shgroups.storage import Store
 
 CHECKOUT_DATA = Path(__file__).resolve().parents[3] / "data"
@@ -79,13 +79,11 @@ def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
         near = list(dict.fromkeys(near))
     else:
         near = suggest(text, names)
-    hints = []
-    if near:
-        hints.append(_("did you mean: {names}?").format(names=", ".join(repr(n) for n in near)))
+    hints = [did_you_mean(near)] if near else []
     if flag:
-        hints.append(_("to add it on purpose, use {flag}").format(flag=flag))
+        hints.append(_("To add it on purpose, use {flag}.").format(flag=flag))
     elif kind == "staff":
-        hints.append(_("add them with `shg staff add NAME`"))
+        hints.append(_("Add them with `shg staff add NAME`."))
     raise NotFound(_("unknown {what} {name!r}").format(what=what, name=clean(text)), " ".join(hints))
 
 

@@ -82,13 +82,14 @@ def seed_settings(store: Store, county: str, language: str) -> None:
 
 def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
     if key not in DEFAULTS:
-        from shgroups.names import suggest
+        from shgroups.names import did_you_mean, suggest
 
-        near = suggest(key, list(DEFAULTS))
         raise InvalidInput(
             _("unknown setting {key!r}").format(key=key),
-            (_("did you mean: {names}?").format(names=", ".join(near)) + " " if near else "")
-            + _("known settings: {names}").format(names=", ".join(DEFAULTS)),
+            " ".join(filter(None, [
+                did_you_mean(suggest(key, list(DEFAULTS))),
+                _("Known settings: {names}.").format(names=", ".join(DEFAULTS)),
+            ])),
         )
     with store.write():
         values = _validate({**get_settings(store), key: value})

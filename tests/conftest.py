@@ -1,0 +1,85 @@
+"""Every test gets its own database folder, a fixed "today" and a known actor."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner, Result
+
+from shgroups.cli import app
+
+TODAY = "2026-11-24"  # a Tuesday in ISO week 2026-W48
+
+
+@pytest.fixture(autouse=True)
+def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    db = tmp_path / "shg.db"
+    monkeypatch.setenv("SHG_DB", str(db))
+    monkeypatch.setenv("SHG_TODAY", TODAY)
+    monkeypatch.setenv("SHG_USER", "tester")
+    monkeypatch.setenv("TERMINAL_WIDTH", "200")
+    monkeypatch.setenv("COLUMNS", "200")
+    monkeypatch.delenv("SHG_LANG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return db
+
+
+Run = Callable[..., Result]
+
+
+@pytest.fixture
+def run() -> Run:
+    """Run shg; by default expect success. `run(..., code=1)` expects that exit code."""
+    runner = CliRunner()
+
+    def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Result:
+        result = runner.invoke(app, list(args), env=env)
+        assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
+        return result
+
+    return invoke
+
+
+@pytest.fixture
+def shg_json(run: Run) -> Callable[..., Any]:
+    def invoke(*args: str) -> Any:
+        return json.loads(run(*args, "--json").stdout)
+
+    return invoke
+
+
+@pytest.fixture
+def db(run: Run, environment: Path) -> Path:
+    run("init", "--county", "Testlän")
+    run("areas", "add", "Jönköping")
+    run("areas", "add", "Huskvarna")
+    run("areas", "add", "Digital", "--digital")
+    run("staff", "add", "Eva Lind")
+    return environment
+
+
+def counts(path: Path) -> dict[str, int]:
+    conn = sqlite3.connect(path)
+    try:
+        tables = [r[0] for r in conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+    finally:
+        conn.close()
+
+
+def register(run: Run, n: int, theme: str = "Utmattning", area: str = "Jönköping",
+             start: int = 1, *extra: str) -> list[int]:
+    """Register n made-up people, one a day in October 2026, and return their ids."""
+    ids = []
+    for i in range(start, start + n):
+        result = run("intake", "add", "--name", f"Person {i}", "--theme", theme, "--area", area,
+                     "--date", f"2026-10-{i % 28 + 1:02d}", "--json", *extra)
+        ids.append(json.loads(result.stdout)["id"])
+    return ids
+
