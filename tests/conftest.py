@@ -75,11 +75,11 @@ def counts(path: Path) -> dict[str, int]:
 
 def register(run: Run, n: int, theme: str = "Utmattning", area: str = "Jönköping",
              start: int = 1, *extra: str) -> list[int]:
-    """Register n made-up people, one a day in October 2026, and return their ids."""
+    """Register n made-up people ("Person {start}" …), one a day from 2026-10-01; their ids."""
     ids = []
     for i in range(start, start + n):
         result = run("intake", "add", "--name", f"Person {i}", "--theme", theme, "--area", area,
-                     "--date", f"2026-10-{i % 28 + 1:02d}", "--json", *extra)
+                     "--date", f"2026-10-{(i - start) % 28 + 1:02d}", "--json", *extra)
         ids.append(json.loads(result.stdout)["id"])
     return ids
 

@@ -100,12 +100,18 @@ def _place(store: Store, group_id: int, reg_id: int, on: date) -> None:
                   (on.isoformat(), reg_id))
 
 
-def _waiting_member(store: Store, reg_id: int) -> dict[str, Any]:
+def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
     reg = get_registration(store, reg_id)
     if reg["status"] != "waiting":
         raise Conflict(
             _("registration {id} is {status}, not waiting").format(id=reg_id, status=reg["status"]),
             _("only waiting registrations can join a group"),
+        )
+    if reg["registered_on"] > on.isoformat():
+        raise InvalidInput(
+            _("registration {id} was made on {registered}, after {on}").format(
+                id=reg_id, registered=reg["registered_on"], on=on),
+            _("check --date"),
         )
     return reg
 
@@ -155,7 +161,7 @@ def start_group(
         if len(set(members)) != len(members):
             raise InvalidInput(_("--members names someone twice"), _("list each id once"))
         for reg_id in members:
-            reg = _waiting_member(store, reg_id)
+            reg = _waiting_member(store, reg_id, on)
             if not force and not _wants(store, reg, t["id"]):
                 raise Conflict(
                     _("registration {id} does not wait for {theme!r}").format(
@@ -205,7 +211,7 @@ def add_member(store: Store, group_id: int, reg_id: int, on: date, today: date,
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
-        reg = _waiting_member(store, reg_id)
+        reg = _waiting_member(store, reg_id, on)
         settings = get_settings(store)
         if not force and len(group["members"]) >= settings["max_size"]:
             raise Conflict(
