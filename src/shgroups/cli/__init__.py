@@ -36,7 +36,7 @@ class ShgGroup(TyperGroup):
                 kind=type(exc).__name__))
             message(_("Hint: run `shg db check`, or restore a backup"))
             raise typer.Exit(1) from None
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except Exception as exc:
             if os.environ.get("SHG_DEBUG"):

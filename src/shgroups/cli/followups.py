@@ -26,7 +26,8 @@ def due(
 ) -> None:
     """Groups to follow up this week: overdue first (red), then due this week (yellow)."""
     if as_of and week:
-        raise InvalidInput(_("give --as-of or --week, not both"))
+        raise InvalidInput(_("give --as-of or --week, not both"),
+                           _("--week 2026-W48 means the same as --as-of any day of that week"))
     day = parse_week(week) if week else when(as_of, "--as-of")
     with store() as db:
         rows = service.due(db, day, starter)

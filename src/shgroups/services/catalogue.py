@@ -213,7 +213,8 @@ def retire_theme(store: Store, name: str, on: str) -> dict[str, Any]:
     with store.write():
         theme = resolve(store, "theme", name)
         if theme["retired_on"]:
-            raise Conflict(_("theme {name!r} is already retired").format(name=theme["name"]))
+            raise Conflict(_("theme {name!r} is already retired").format(name=theme["name"]),
+                           _("`shg themes list --retired` shows retired themes"))
         waiting = store.value(
             "SELECT count(*) FROM registrations WHERE theme_id = ? AND status = 'waiting'",
             (theme["id"],),

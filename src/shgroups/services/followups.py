@@ -56,6 +56,7 @@ def add_followup(store: Store, group_id: int, on: date, today: date, outcome: st
             raise InvalidInput(
                 _("--date {on} is before the group was handed over ({handover})").format(
                     on=on, handover=group["handover_on"]),
+                _("check --date"),
             )
         store.execute(
             "INSERT INTO followups (group_id, done_on, outcome, method, note) VALUES (?, ?, ?, ?, ?)",

@@ -188,9 +188,11 @@ def start_group(
 
 def _check_plan(sessions: int | None, weeks: int | None) -> None:
     if sessions is not None and not 0 <= sessions <= 20:
-        raise InvalidInput(_("--starter-sessions must be between 0 and 20"))
+        raise InvalidInput(_("--starter-sessions must be between 0 and 20"),
+                           _("the usual is 4 (1–3 in Norway, 4–6 in Västmanland)"))
     if weeks is not None and not 1 <= weeks <= 52:
-        raise InvalidInput(_("--followup-weeks must be between 1 and 52"))
+        raise InvalidInput(_("--followup-weeks must be between 1 and 52"),
+                           _("the usual is 6"))
 
 
 def _hand_over(store: Store, group_id: int, on: date) -> None:
@@ -263,7 +265,7 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, A
         group = _active_group(store, group_id)
         if on.isoformat() < group["started_on"]:
             raise InvalidInput(_("--date {on} is before the group started ({start})").format(
-                on=on, start=group["started_on"]))
+                on=on, start=group["started_on"]), _("check --date"))
         store.execute("UPDATE groups SET status = 'ended', ended_on = ? WHERE id = ?",
                       (on.isoformat(), group_id))
         store.execute("UPDATE group_members SET left_on = ? WHERE group_id = ? AND left_on IS NULL",
@@ -334,6 +336,7 @@ def add_session(store: Store, group_id: int, on: date, today: date,
             raise InvalidInput(
                 _("--attended {n} is not between 0 and the group's {m} members").format(
                     n=attended, m=len(group["members"])),
+                _("count the members who came, not the starter"),
             )
         number = group["sessions_held"] + 1
         store.execute(

@@ -1,0 +1,103 @@
+"""The mistakes a tired coordinator makes: exit 1, `Error:` and a hint, nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pytest
+
+from conftest import Run, counts, register
+
+
+def snapshot(db: Path) -> tuple[str, dict[str, int]]:
+    files = sorted(db.parent.glob(db.name + "*"))
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    return digest, counts(db)
+
+
+@pytest.fixture
+def busy_register(run: Run, db: Path) -> Path:
+    """A register with waiting people, a starting group, a running one and an ended one."""
+    register(run, 4, "Utmattning", "Jönköping")
+    register(run, 5, "Ensamhet", "Huskvarna", 10)
+    run("groups", "start", "--theme", "Ensamhet", "--area", "Huskvarna", "--date", "2026-10-06")
+    register(run, 5, "Stress och oro", "Jönköping", 20)
+    run("groups", "start", "--theme", "Stress och oro", "--area", "Jönköping", "--date",
+        "2026-10-06", "--starter-sessions", "1")
+    run("sessions", "add", "2", "--date", "2026-10-06")
+    register(run, 5, "Samtal om livet", "Jönköping", 30)
+    run("groups", "start", "--theme", "Samtal om livet", "--area", "Jönköping")
+    run("groups", "end", "3")
+    run("intake", "withdraw", "4")
+    run("groups", "list")  # the last connection to close leaves the WAL checkpointed
+    return db
+
+
+MISTAKES = [
+    (["intake", "add", "--name", "X", "--theme", "Utmatning", "--area", "Jönköping"],
+     "unknown theme 'Utmatning'", "Did you mean 'Utmattning'"),
+    (["intake", "add", "--name", "X", "--theme", "Utmattning", "--area", "Jonkoping"],
+     "unknown area 'Jonkoping'", "Did you mean 'Jönköping'"),
+    (["intake", "add", "--name", "X", "--theme", "Utmattning", "--also-area", "Huskvarn"],
+     "unknown area 'Huskvarn'", "Did you mean 'Huskvarna'"),
+    (["intake", "add", "--name", "X", "--theme", "Utmattning", "--date", "2026-02-30"],
+     "'2026-02-30' is not a valid date", "YYYY-MM-DD"),
+    (["intake", "add", "--name", "Person 1", "--theme", "Utmattning", "--area", "Jönköping"],
+     "looks like registration 1", "--force"),
+    (["intake", "withdraw", "999"], "there is no registration 999", "intake list"),
+    (["intake", "show", "999"], "there is no registration 999", "intake list"),
+    (["intake", "withdraw", "5"], "registration 5 is placed in group 1", "remove-member 1 5"),
+    (["intake", "refer", "4"], "already withdrawn", "only waiting"),
+    (["groups", "show", "42"], "there is no group 42", "groups list"),
+    (["sessions", "add", "42"], "there is no group 42", "groups list"),
+    (["followups", "add", "42"], "there is no group 42", "groups list"),
+    (["groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members", "1,2,3"],
+     "needs 5 to 8 members; this one would have 3", "--force"),
+    (["groups", "start", "--theme", "Utmattning", "--area", "Jönköping"],
+     "no group is ready", "groups ready"),
+    (["groups", "start", "--theme", "Utmattning", "--starter", "Eva Lindh"],
+     "unknown staff member 'Eva Lindh'", "Did you mean 'Eva Lind'"),
+    (["sessions", "add", "3"], "group 3 has ended", "groups list"),
+    (["sessions", "add", "1", "--date", "2026-10-32"], "not a valid date", "YYYY-MM-DD"),
+    (["groups", "add-member", "3", "1"], "group 3 has ended", "groups list"),
+    (["groups", "add-member", "1", "5"], "registration 5 is placed, not waiting", "waiting"),
+    (["groups", "end", "2", "--date", "2026-09-01"], "before the group started", "--date"),
+    (["followups", "due", "--as-of", "24/11/2026"], "not a valid date", "YYYY-MM-DD"),
+    (["followups", "add", "1"], "follow-ups start after the starter phase", "followups due"),
+    (["settings", "set", "max_size", "3"], "larger than max_size", "settings show"),
+    (["themes", "retire", "Utmattning"], "3 people still wait", "intake list"),
+    (["themes", "rename", "Utmattning", "Ensamhet"], "already exists", "another name"),
+]
+
+
+@pytest.mark.parametrize(("args", "error", "hint"), MISTAKES, ids=[" ".join(m[0][:2]) + f" {i}"
+                                                               for i, m in enumerate(MISTAKES)])
+def test_mistake_changes_nothing(run: Run, busy_register: Path, args: list[str], error: str,
+                                 hint: str) -> None:
+    before = snapshot(busy_register)
+    result = run(*args, code=1)
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert error in result.stderr
+    assert "Hint: " in result.stderr and hint in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert result.stdout == ""
+    assert snapshot(busy_register) == before
+
+
+def test_db_path_without_an_shg_database(run: Run, tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "shg.db"
+    result = run("--db", str(missing), "groups", "list", code=1)
+    assert "holds no shg database" in result.stderr and "shg init" in result.stderr
+    assert not missing.exists() and not missing.parent.exists()
+    result = run("--db", str(tmp_path / "other.db"), "intake", "add", "--name", "A", "--theme",
+                 "Ensamhet", code=1)
+    assert not (tmp_path / "other.db").exists()
+    result = run("groups", "list", env={"SHG_DB": str(tmp_path / "env.db")}, code=1)
+    assert "env.db holds no shg database" in result.stderr
+    assert not (tmp_path / "env.db").exists()
+
+
+def test_usage_errors_exit_2(run: Run, db: Path) -> None:
+    run("groups", "show", "seven", code=2)
+    run("intake", "add", "--theme", "Ensamhet", code=2)  # --name missing
