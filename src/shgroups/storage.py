@@ -70,7 +70,7 @@ def _sqlite_error(exc: sqlite3.Error) -> StorageError:
         )
     return StorageError(
         _("the database could not be used: {error}").format(error=exc),
-        _("run `shg db check`, or restore a backup"),
+        _("check that --db or $SHG_DB points at your shg database, or restore a backup"),
     )
 
 
@@ -188,6 +188,7 @@ def _check_and_migrate(store: Store) -> None:
         raise _not_shg(store.path) from None
     if app_id != APP_ID:
         raise _not_shg(store.path)
+    _set_pragmas(conn)
     if version > SCHEMA_VERSION:
         raise StorageError(
             _("{path} was made by a newer shg (schema {found}, this shg knows {known})").format(
@@ -221,7 +222,6 @@ def open_db(db: str | os.PathLike[str] | None = None) -> Store:
         raise _not_shg(path) from None
     store = Store(conn, path)
     try:
-        _set_pragmas(conn)
         _check_and_migrate(store)
     except BaseException:
         conn.close()

@@ -34,7 +34,8 @@ class ShgGroup(TyperGroup):
         except sqlite3.Error as exc:
             message(_("Error: the database could not be used ({kind}).").format(
                 kind=type(exc).__name__))
-            message(_("Hint: run `shg db check`, or restore a backup"))
+            message(_("Hint: check that --db or $SHG_DB points at your shg database, "
+                      "or restore a backup"))
             raise typer.Exit(1) from None
         except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
