@@ -66,20 +66,41 @@ def db(run: Run, environment: Path) -> Path:
 def counts(path: Path) -> dict[str, int]:
     conn = sqlite3.connect(path)
     try:
-        tables = [r[0] for r in conn.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        tables = [
+            r[0]
+            for r in conn.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
+            )
+        ]
         return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
     finally:
         conn.close()
 
 
-def register(run: Run, n: int, theme: str = "Utmattning", area: str = "Jönköping",
-             start: int = 1, *extra: str) -> list[int]:
+def register(
+    run: Run,
+    n: int,
+    theme: str = "Utmattning",
+    area: str = "Jönköping",
+    start: int = 1,
+    *extra: str,
+) -> list[int]:
     """Register n made-up people ("Person {start}" …), one a day from 2026-10-01; their ids."""
     ids = []
     for i in range(start, start + n):
-        result = run("intake", "add", "--name", f"Person {i}", "--theme", theme, "--area", area,
-                     "--date", f"2026-10-{(i - start) % 28 + 1:02d}", "--json", *extra)
+        result = run(
+            "intake",
+            "add",
+            "--name",
+            f"Person {i}",
+            "--theme",
+            theme,
+            "--area",
+            area,
+            "--date",
+            f"2026-10-{(i - start) % 28 + 1:02d}",
+            "--json",
+            *extra,
+        )
         ids.append(json.loads(result.stdout)["id"])
     return ids
-

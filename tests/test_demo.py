@@ -12,17 +12,23 @@ from conftest import Run
 
 def test_demo_shows_every_command_something_real(run: Run, tmp_path: Path) -> None:
     demo = tmp_path / "demo.db"
-    assert json.loads(run("demo", str(demo), "--json").stdout) == {"db": str(demo),
-                                                                   "created": True}
+    assert json.loads(run("demo", str(demo), "--json").stdout) == {"db": str(demo), "created": True}
     use = ["--db", str(demo)]
     ready = json.loads(run(*use, "groups", "ready", "--json").stdout)
     assert [(p["theme"], p["area"], p["waiting"], len(p["members"])) for p in ready] == [
-        ("Utmattning", "Jönköping", 13, 7), ("Utmattning", "Jönköping", 13, 6),
-        ("Stress och oro", "Huskvarna", 9, 8), ("Att leva med smärta", "Värnamo", 5, 5)]
-    waiting = Counter((r["theme"], r["area"]) for r in json.loads(
-        run(*use, "intake", "list", "--status", "waiting", "--json").stdout))
+        ("Utmattning", "Jönköping", 13, 7),
+        ("Utmattning", "Jönköping", 13, 6),
+        ("Stress och oro", "Huskvarna", 9, 8),
+        ("Att leva med smärta", "Värnamo", 5, 5),
+    ]
+    waiting = Counter(
+        (r["theme"], r["area"])
+        for r in json.loads(run(*use, "intake", "list", "--status", "waiting", "--json").stdout)
+    )
     assert sorted(waiting.values()) == [2, 4, 5, 9, 13]
-    statuses = Counter(r["status"] for r in json.loads(run(*use, "intake", "list", "--json").stdout))
+    statuses = Counter(
+        r["status"] for r in json.loads(run(*use, "intake", "list", "--json").stdout)
+    )
     assert set(statuses) == {"waiting", "placed", "withdrawn", "referred"}
     groups = Counter(g["status"] for g in json.loads(run(*use, "groups", "list", "--json").stdout))
     assert groups == {"running": 3, "starting": 2, "ended": 1}
@@ -31,8 +37,18 @@ def test_demo_shows_every_command_something_real(run: Run, tmp_path: Path) -> No
     later = json.loads(run(*use, "followups", "due", "--week", "2026-W52", "--json").stdout)
     assert len(later) == 3  # the third running group is due later
     # The demo is built through the same rules: a fresh intake can start the Ensamhet group.
-    result = run(*use, "intake", "add", "--name", "Ny", "--theme", "Ensamhet", "--area",
-                 "Habo/Mullsjö", "--json")
+    result = run(
+        *use,
+        "intake",
+        "add",
+        "--name",
+        "Ny",
+        "--theme",
+        "Ensamhet",
+        "--area",
+        "Habo/Mullsjö",
+        "--json",
+    )
     assert json.loads(result.stdout)["ready"][0]["waiting"] == 5
 
 
@@ -52,6 +68,7 @@ def test_demo_can_be_rebuilt(run: Run, tmp_path: Path) -> None:
     run("demo", str(demo))
     run("--db", str(demo), "intake", "add", "--name", "Extra", "--theme", "Ensamhet")
     run("demo", str(demo))
-    names = [r["name"] for r in json.loads(run("--db", str(demo), "intake", "list",
-                                                "--json").stdout)]
+    names = [
+        r["name"] for r in json.loads(run("--db", str(demo), "intake", "list", "--json").stdout)
+    ]
     assert "Extra" not in names

@@ -6,17 +6,37 @@ import json
 from pathlib import Path
 
 import pytest
-
 from conftest import Run, register
 
 
-def running_group(run: Run, start: str, sessions: list[str], theme: str = "Utmattning",
-                  first: int = 1, starter: str | None = None) -> int:
+def running_group(
+    run: Run,
+    start: str,
+    sessions: list[str],
+    theme: str = "Utmattning",
+    first: int = 1,
+    starter: str | None = None,
+) -> int:
     ids = register(run, 5, theme, "Jönköping", first)
     extra = ["--starter", starter] if starter else []
-    group = json.loads(run("groups", "start", "--theme", theme, "--area", "Jönköping",
-                           "--members", ",".join(map(str, ids)), "--date", start,
-                           "--starter-sessions", str(len(sessions)), "--json", *extra).stdout)
+    group = json.loads(
+        run(
+            "groups",
+            "start",
+            "--theme",
+            theme,
+            "--area",
+            "Jönköping",
+            "--members",
+            ",".join(map(str, ids)),
+            "--date",
+            start,
+            "--starter-sessions",
+            str(len(sessions)),
+            "--json",
+            *extra,
+        ).stdout
+    )
     for day in sessions:
         run("sessions", "add", str(group["id"]), "--date", day)
     return int(group["id"])
@@ -32,17 +52,35 @@ def test_due_lists_overdue_first_then_this_week(run: Run, db: Path) -> None:
     running_group(run, "2026-10-19", ["2026-10-19"], "Stress och oro", 20)
     rows = json.loads(run("followups", "due", "--json").stdout)
     assert rows == [
-        {"group": 1, "theme": "Utmattning", "area": "Jönköping", "due": "2026-11-17",
-         "days_overdue": 7, "starter": "Eva Lind"},
-        {"group": 2, "theme": "Ensamhet", "area": "Jönköping", "due": "2026-11-29",
-         "days_overdue": 0, "starter": "Omar Said"},
+        {
+            "group": 1,
+            "theme": "Utmattning",
+            "area": "Jönköping",
+            "due": "2026-11-17",
+            "days_overdue": 7,
+            "starter": "Eva Lind",
+        },
+        {
+            "group": 2,
+            "theme": "Ensamhet",
+            "area": "Jönköping",
+            "due": "2026-11-29",
+            "days_overdue": 0,
+            "starter": "Omar Said",
+        },
     ]
-    assert [r["group"] for r in json.loads(
-        run("followups", "due", "--week", "2026-W49", "--json").stdout)] == [1, 2, 3]
-    assert [r["group"] for r in json.loads(
-        run("followups", "due", "--as-of", "2026-11-16", "--json").stdout)] == [1]
-    assert [r["group"] for r in json.loads(
-        run("followups", "due", "--starter", "omar said", "--json").stdout)] == [2]
+    assert [
+        r["group"]
+        for r in json.loads(run("followups", "due", "--week", "2026-W49", "--json").stdout)
+    ] == [1, 2, 3]
+    assert [
+        r["group"]
+        for r in json.loads(run("followups", "due", "--as-of", "2026-11-16", "--json").stdout)
+    ] == [1]
+    assert [
+        r["group"]
+        for r in json.loads(run("followups", "due", "--starter", "omar said", "--json").stdout)
+    ] == [2]
     table = run("followups", "due").stdout
     assert "2026-W48" in table and "Utmattning" in table and "Stress" not in table
 
@@ -58,12 +96,30 @@ def test_starting_and_ended_groups_are_not_due(run: Run, db: Path) -> None:
 
 def test_add_moves_the_next_due_date(run: Run, db: Path) -> None:
     running_group(run, "2026-10-06", ["2026-10-06"])
-    result = run("followups", "add", "1", "--date", "2026-11-20", "--outcome", "needs-support",
-                 "--method", "phone", "--note", "Lokalen byts i december", "--json")
+    result = run(
+        "followups",
+        "add",
+        "1",
+        "--date",
+        "2026-11-20",
+        "--outcome",
+        "needs-support",
+        "--method",
+        "phone",
+        "--note",
+        "Lokalen byts i december",
+        "--json",
+    )
     assert json.loads(result.stdout) == {"group": 1, "next_due": "2027-01-01"}
     shown = json.loads(run("groups", "show", "1", "--json").stdout)
-    assert shown["followups"] == [{"date": "2026-11-20", "outcome": "needs-support",
-                                   "method": "phone", "note": "Lokalen byts i december"}]
+    assert shown["followups"] == [
+        {
+            "date": "2026-11-20",
+            "outcome": "needs-support",
+            "method": "phone",
+            "note": "Lokalen byts i december",
+        }
+    ]
     assert shown["next_followup"] == "2027-01-01"
 
 
@@ -74,44 +130,77 @@ def test_add_refuses_what_makes_no_sense(run: Run, db: Path) -> None:
     run("sessions", "add", "1", "--date", "2026-10-06")
     run("groups", "set", "1", "--starter-sessions", "1")
     assert "unknown outcome" in run("followups", "add", "1", "--outcome", "fine", code=1).stderr
-    assert "before the group was handed over" in run(
-        "followups", "add", "1", "--date", "2026-10-01", code=1).stderr
-    assert "give --as-of or --week" in run("followups", "due", "--as-of", "2026-11-24",
-                                           "--week", "2026-W48", code=1).stderr
-    assert "not a valid ISO week" in run("followups", "due", "--week", "2026-W54",
-                                         code=1).stderr
+    assert (
+        "before the group was handed over"
+        in run("followups", "add", "1", "--date", "2026-10-01", code=1).stderr
+    )
+    assert (
+        "give --as-of or --week"
+        in run("followups", "due", "--as-of", "2026-11-24", "--week", "2026-W48", code=1).stderr
+    )
+    assert "not a valid ISO week" in run("followups", "due", "--week", "2026-W54", code=1).stderr
 
 
-def test_the_whole_loop_through_time(run: Run, db: Path,
-                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Register → ready → start → 4 sessions → running → due in the right ISO week →
     done late → next due counted from the late date."""
+
     def on(day: str) -> None:
         monkeypatch.setenv("SHG_TODAY", day)
 
     for i, day in enumerate(["2026-01-07", "2026-01-09", "2026-01-12", "2026-01-14"]):
         on(day)
-        out = json.loads(run("intake", "add", "--name", f"P{i}", "--theme", "Ensamhet",
-                             "--area", "Huskvarna", "--json").stdout)
+        out = json.loads(
+            run(
+                "intake",
+                "add",
+                "--name",
+                f"P{i}",
+                "--theme",
+                "Ensamhet",
+                "--area",
+                "Huskvarna",
+                "--json",
+            ).stdout
+        )
         assert out["ready"] == []
     assert json.loads(run("groups", "ready", "--json").stdout) == []
     on("2026-01-20")
-    out = json.loads(run("intake", "add", "--name", "P4", "--theme", "Ensamhet", "--area",
-                         "Huskvarna", "--json").stdout)
+    out = json.loads(
+        run(
+            "intake", "add", "--name", "P4", "--theme", "Ensamhet", "--area", "Huskvarna", "--json"
+        ).stdout
+    )
     assert out["ready"] == [{"theme": "Ensamhet", "area": "Huskvarna", "waiting": 5}]
     (proposal,) = json.loads(run("groups", "ready", "--json").stdout)
     assert proposal["members"] == [1, 2, 3, 4, 5]
 
     on("2026-02-02")
-    group = json.loads(run("groups", "start", "--theme", "Ensamhet", "--area", "Huskvarna",
-                           "--starter", "Eva Lind", "--json").stdout)
+    group = json.loads(
+        run(
+            "groups",
+            "start",
+            "--theme",
+            "Ensamhet",
+            "--area",
+            "Huskvarna",
+            "--starter",
+            "Eva Lind",
+            "--json",
+        ).stdout
+    )
     assert group == {"id": 1, "status": "starting", "members": [1, 2, 3, 4, 5]}
     for week, day in enumerate(["2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23"], 1):
         on(day)
         out = json.loads(run("sessions", "add", "1", "--attended", "5", "--json").stdout)
         assert out["number"] == week
-    assert out == {"group": 1, "number": 4, "of": 4, "group_status": "running",
-                   "next_followup": "2026-04-06"}
+    assert out == {
+        "group": 1,
+        "number": 4,
+        "of": 4,
+        "group_status": "running",
+        "next_followup": "2026-04-06",
+    }
 
     # Due on Monday 2026-04-06, ISO week 2026-W15: not listed the week before, listed in it.
     on("2026-03-29")  # Sunday of W13
@@ -121,8 +210,14 @@ def test_the_whole_loop_through_time(run: Run, db: Path,
     assert (row["due"], row["days_overdue"]) == ("2026-04-06", 0)
     on("2026-04-06")
     (row,) = json.loads(run("followups", "due", "--json").stdout)
-    assert row == {"group": 1, "theme": "Ensamhet", "area": "Huskvarna", "due": "2026-04-06",
-                   "days_overdue": 0, "starter": "Eva Lind"}
+    assert row == {
+        "group": 1,
+        "theme": "Ensamhet",
+        "area": "Huskvarna",
+        "due": "2026-04-06",
+        "days_overdue": 0,
+        "starter": "Eva Lind",
+    }
 
     # Done two weeks late: still listed and overdue until then …
     on("2026-04-20")

@@ -14,8 +14,10 @@ def test_ready_follows_the_rule_on_a_real_database(run: Run, db: Path) -> None:
     register(run, 9, "Stress och oro", "Huskvarna", 30)
     proposals = json.loads(run("groups", "ready", "--json").stdout)
     assert [(p["theme"], p["area"], p["waiting"], len(p["members"])) for p in proposals] == [
-        ("Utmattning", "Jönköping", 13, 7), ("Utmattning", "Jönköping", 13, 6),
-        ("Stress och oro", "Huskvarna", 9, 8)]
+        ("Utmattning", "Jönköping", 13, 7),
+        ("Utmattning", "Jönköping", 13, 6),
+        ("Stress och oro", "Huskvarna", 9, 8),
+    ]
     assert proposals[0]["members"] == list(range(1, 8))
     # The one registered last keeps waiting.
     assert 26 not in proposals[2]["members"]
@@ -37,67 +39,153 @@ def test_nothing_ready(run: Run, db: Path) -> None:
 
 def test_start_from_the_first_proposal(run: Run, db: Path) -> None:
     register(run, 6)
-    result = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping",
-                 "--starter", "eva lind", "--json")
-    assert json.loads(result.stdout) == {"id": 1, "status": "starting",
-                                         "members": [1, 2, 3, 4, 5, 6]}
+    result = run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--starter",
+        "eva lind",
+        "--json",
+    )
+    assert json.loads(result.stdout) == {
+        "id": 1,
+        "status": "starting",
+        "members": [1, 2, 3, 4, 5, 6],
+    }
     group = json.loads(run("groups", "show", "1", "--json").stdout)
-    assert {k: group[k] for k in ("id", "theme", "area", "status", "members", "starter",
-                                  "next_followup", "starter_sessions", "followup_weeks")} == {
-        "id": 1, "theme": "Utmattning", "area": "Jönköping", "status": "starting",
-        "members": [1, 2, 3, 4, 5, 6], "starter": "Eva Lind", "next_followup": None,
-        "starter_sessions": 4, "followup_weeks": 6}
+    assert {
+        k: group[k]
+        for k in (
+            "id",
+            "theme",
+            "area",
+            "status",
+            "members",
+            "starter",
+            "next_followup",
+            "starter_sessions",
+            "followup_weeks",
+        )
+    } == {
+        "id": 1,
+        "theme": "Utmattning",
+        "area": "Jönköping",
+        "status": "starting",
+        "members": [1, 2, 3, 4, 5, 6],
+        "starter": "Eva Lind",
+        "next_followup": None,
+        "starter_sessions": 4,
+        "followup_weeks": 6,
+    }
     placed = json.loads(run("intake", "list", "--status", "placed", "--json").stdout)
     assert [r["id"] for r in placed] == [1, 2, 3, 4, 5, 6]
     assert json.loads(run("groups", "ready", "--json").stdout) == []
     listed = json.loads(run("groups", "list", "--json").stdout)
     assert [(g["id"], g["status"], g["members"]) for g in listed] == [
-        (1, "starting", [1, 2, 3, 4, 5, 6])]
+        (1, "starting", [1, 2, 3, 4, 5, 6])
+    ]
 
 
 def test_start_with_chosen_members_and_plan(run: Run, db: Path) -> None:
     register(run, 7)
-    result = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping",
-                 "--members", "2, 4,6,7,1", "--starter-sessions", "2", "--followup-weeks", "8",
-                 "--date", "2026-11-02", "--json")
+    result = run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--members",
+        "2, 4,6,7,1",
+        "--starter-sessions",
+        "2",
+        "--followup-weeks",
+        "8",
+        "--date",
+        "2026-11-02",
+        "--json",
+    )
     assert json.loads(result.stdout)["members"] == [1, 2, 4, 6, 7]
     group = json.loads(run("groups", "show", "1", "--json").stdout)
     assert (group["starter_sessions"], group["followup_weeks"], group["started_on"]) == (
-        2, 8, "2026-11-02")
+        2,
+        8,
+        "2026-11-02",
+    )
 
 
 def test_start_refuses_wrong_sizes_unless_forced(run: Run, db: Path) -> None:
     register(run, 4)
     result = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", code=1)
     assert "no group is ready" in result.stderr
-    result = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping",
-                 "--members", "1,2,3,4", code=1)
+    result = run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--members",
+        "1,2,3,4",
+        code=1,
+    )
     assert "needs 5 to 8 members; this one would have 4" in result.stderr
     assert "--force" in result.stderr
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members",
-        "1,2,3,4", "--force")
+    run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--members",
+        "1,2,3,4",
+        "--force",
+    )
 
 
 def test_start_refuses_people_not_waiting_or_not_wanting_the_theme(run: Run, db: Path) -> None:
     register(run, 5)
     register(run, 1, "Ensamhet", "Jönköping", 6)
     run("intake", "withdraw", "5")
-    result = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping",
-                 "--members", "1,2,3,4,5", code=1)
+    result = run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--members",
+        "1,2,3,4,5",
+        code=1,
+    )
     assert "registration 5 is withdrawn" in result.stderr
-    result = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping",
-                 "--members", "1,2,3,4,6", code=1)
+    result = run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--members",
+        "1,2,3,4,6",
+        code=1,
+    )
     assert "does not wait for 'Utmattning'" in result.stderr
     result = run("groups", "start", "--theme", "Utmattning", "--members", "1,1,2,3,4", code=1)
     assert "twice" in result.stderr
-    assert "not a list" in run("groups", "start", "--theme", "Utmattning", "--members",
-                               "1;2", code=1).stderr
+    assert (
+        "not a list"
+        in run("groups", "start", "--theme", "Utmattning", "--members", "1;2", code=1).stderr
+    )
 
 
 def test_members_come_and_go(run: Run, db: Path) -> None:
     register(run, 7)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members",
-        "1,2,3,4,5")
+    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members", "1,2,3,4,5")
     result = json.loads(run("groups", "add-member", "1", "6", "--json").stdout)
     assert result["members"] == [1, 2, 3, 4, 5, 6]
     result = json.loads(run("groups", "remove-member", "1", "2", "--json").stdout)
@@ -112,7 +200,9 @@ def test_members_come_and_go(run: Run, db: Path) -> None:
     run("groups", "add-member", "1", "7")
     shown = json.loads(run("groups", "show", "1", "--json").stdout)
     assert [(m["id"], m["left_on"]) for m in shown["member_list"]][-2:] == [
-        (2, "2026-11-24"), (3, "2026-11-24")]
+        (2, "2026-11-24"),
+        (3, "2026-11-24"),
+    ]
 
 
 def test_full_group_refuses_a_ninth(run: Run, db: Path) -> None:
@@ -125,16 +215,37 @@ def test_full_group_refuses_a_ninth(run: Run, db: Path) -> None:
 
 def test_sessions_turn_the_group_running(run: Run, db: Path) -> None:
     register(run, 5)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date",
-        "2026-10-06", "--starter", "Eva Lind")
-    outputs = [json.loads(run("sessions", "add", "1", "--date", day, "--attended", "5",
-                              "--json").stdout)
-               for day in ("2026-10-06", "2026-10-13", "2026-10-20")]
-    assert outputs[-1] == {"group": 1, "number": 3, "of": 4, "group_status": "starting",
-                           "next_followup": None}
+    run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--date",
+        "2026-10-06",
+        "--starter",
+        "Eva Lind",
+    )
+    outputs = [
+        json.loads(run("sessions", "add", "1", "--date", day, "--attended", "5", "--json").stdout)
+        for day in ("2026-10-06", "2026-10-13", "2026-10-20")
+    ]
+    assert outputs[-1] == {
+        "group": 1,
+        "number": 3,
+        "of": 4,
+        "group_status": "starting",
+        "next_followup": None,
+    }
     last = json.loads(run("sessions", "add", "1", "--date", "2026-10-27", "--json").stdout)
-    assert last == {"group": 1, "number": 4, "of": 4, "group_status": "running",
-                    "next_followup": "2026-12-08"}
+    assert last == {
+        "group": 1,
+        "number": 4,
+        "of": 4,
+        "group_status": "running",
+        "next_followup": "2026-12-08",
+    }
     result = run("sessions", "add", "1", code=1)
     assert "held all 4 planned starter sessions" in result.stderr
     shown = run("groups", "show", "1").stdout
@@ -170,10 +281,22 @@ def test_fewer_sessions_equal_to_held_hands_over(run: Run, db: Path) -> None:
 def test_session_rules(run: Run, db: Path) -> None:
     register(run, 5)
     run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-10-06")
-    assert "before the group's last" in run("sessions", "add", "1", "--date", "2026-10-01",
-                                            code=1).stderr
-    result = run("groups", "start", "--theme", "Ensamhet", "--members", "6,7,8,9,10", "--force",
-                 "--date", "2026-10-01", code=1)
+    assert (
+        "before the group's last"
+        in run("sessions", "add", "1", "--date", "2026-10-01", code=1).stderr
+    )
+    result = run(
+        "groups",
+        "start",
+        "--theme",
+        "Ensamhet",
+        "--members",
+        "6,7,8,9,10",
+        "--force",
+        "--date",
+        "2026-10-01",
+        code=1,
+    )
     assert "there is no registration 6" in result.stderr
     assert "--attended 9" in run("sessions", "add", "1", "--attended", "9", code=1).stderr
 
@@ -184,9 +307,11 @@ def test_end_group(run: Run, db: Path) -> None:
     result = json.loads(run("groups", "end", "1", "--date", "2026-11-20", "--json").stdout)
     assert result == {"id": 1, "status": "ended", "ended_on": "2026-11-20"}
     group = json.loads(run("groups", "show", "1", "--json").stdout)
-    assert group["members"] == [] and all(m["left_on"] == "2026-11-20"
-                                          for m in group["member_list"])
-    assert [g["id"] for g in json.loads(run("groups", "list", "--status", "ended",
-                                            "--json").stdout)] == [1]
+    assert group["members"] == [] and all(
+        m["left_on"] == "2026-11-20" for m in group["member_list"]
+    )
+    assert [
+        g["id"] for g in json.loads(run("groups", "list", "--status", "ended", "--json").stdout)
+    ] == [1]
     assert json.loads(run("groups", "list", "--status", "running", "--json").stdout) == []
     assert "has ended" in run("groups", "end", "1", code=1).stderr

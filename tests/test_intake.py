@@ -9,17 +9,50 @@ from conftest import Run, register
 
 
 def test_add_and_show(run: Run, db: Path) -> None:
-    result = run("intake", "add", "--name", "Anna", "--theme", "utmattning", "--area",
-                 "  jönköping ", "--also-theme", "Stress och oro", "--also-area", "Huskvarna",
-                 "--phone", "070-123 45 67", "--email", "anna@example.se", "--gender", "woman",
-                 "--birth-year", "1975", "--source", "nurse", "--date", "2026-11-02", "--json")
+    result = run(
+        "intake",
+        "add",
+        "--name",
+        "Anna",
+        "--theme",
+        "utmattning",
+        "--area",
+        "  jönköping ",
+        "--also-theme",
+        "Stress och oro",
+        "--also-area",
+        "Huskvarna",
+        "--phone",
+        "070-123 45 67",
+        "--email",
+        "anna@example.se",
+        "--gender",
+        "woman",
+        "--birth-year",
+        "1975",
+        "--source",
+        "nurse",
+        "--date",
+        "2026-11-02",
+        "--json",
+    )
     assert json.loads(result.stdout) == {"id": 1, "status": "waiting", "ready": []}
     shown = json.loads(run("intake", "show", "1", "--json").stdout)
     assert shown == {
-        "id": 1, "name": "Anna", "theme": "Utmattning", "area": "Jönköping",
-        "also_themes": ["Stress och oro"], "also_areas": ["Huskvarna"], "status": "waiting",
-        "date": "2026-11-02", "status_date": "2026-11-02", "phone": "070-123 45 67",
-        "email": "anna@example.se", "gender": "woman", "birth_year": 1975, "source": "nurse",
+        "id": 1,
+        "name": "Anna",
+        "theme": "Utmattning",
+        "area": "Jönköping",
+        "also_themes": ["Stress och oro"],
+        "also_areas": ["Huskvarna"],
+        "status": "waiting",
+        "date": "2026-11-02",
+        "status_date": "2026-11-02",
+        "phone": "070-123 45 67",
+        "email": "anna@example.se",
+        "gender": "woman",
+        "birth_year": 1975,
+        "source": "nurse",
         "groups": [],
     }
     table = run("intake", "show", "1").stdout
@@ -29,38 +62,81 @@ def test_add_and_show(run: Run, db: Path) -> None:
 def test_default_area_and_date(run: Run, db: Path) -> None:
     run("intake", "add", "--name", "Bo", "--theme", "Ensamhet")
     (row,) = json.loads(run("intake", "list", "--json").stdout)
-    assert row == {"id": 1, "name": "Bo", "theme": "Ensamhet", "area": "Hela länet",
-                   "status": "waiting", "date": "2026-11-24"}
+    assert row == {
+        "id": 1,
+        "name": "Bo",
+        "theme": "Ensamhet",
+        "area": "Hela länet",
+        "status": "waiting",
+        "date": "2026-11-24",
+    }
 
 
 def test_alias_and_new_theme(run: Run, db: Path) -> None:
     run("intake", "add", "--name", "Bo", "--theme", "sorg")  # an alias of "Nära anhörigs död"
-    run("intake", "add", "--name", "Cilla", "--theme", "Att vara ny i Sverige", "--new-theme",
-        "--area", "Gislaved", "--new-area")
+    run(
+        "intake",
+        "add",
+        "--name",
+        "Cilla",
+        "--theme",
+        "Att vara ny i Sverige",
+        "--new-theme",
+        "--area",
+        "Gislaved",
+        "--new-area",
+    )
     rows = json.loads(run("intake", "list", "--json").stdout)
     assert [(r["theme"], r["area"]) for r in rows] == [
-        ("Nära anhörigs död", "Hela länet"), ("Att vara ny i Sverige", "Gislaved")]
+        ("Nära anhörigs död", "Hela länet"),
+        ("Att vara ny i Sverige", "Gislaved"),
+    ]
 
 
 def test_fifth_registration_proposes_a_group(run: Run, db: Path) -> None:
     register(run, 4)
-    result = run("intake", "add", "--name", "Femte", "--theme", "Utmattning", "--area",
-                 "Jönköping", "--json")
+    result = run(
+        "intake", "add", "--name", "Femte", "--theme", "Utmattning", "--area", "Jönköping", "--json"
+    )
     assert json.loads(result.stdout)["ready"] == [
-        {"theme": "Utmattning", "area": "Jönköping", "waiting": 5}]
+        {"theme": "Utmattning", "area": "Jönköping", "waiting": 5}
+    ]
     assert "Next: shg groups start --theme Utmattning --area 'Jönköping'" in result.stderr
     # The sixth does not announce it again.
-    result = run("intake", "add", "--name", "Sjätte", "--theme", "Utmattning", "--area",
-                 "Jönköping", "--json")
+    result = run(
+        "intake",
+        "add",
+        "--name",
+        "Sjätte",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--json",
+    )
     assert json.loads(result.stdout)["ready"] == []
 
 
 def test_alternative_choice_can_bring_a_pair_to_the_minimum(run: Run, db: Path) -> None:
     register(run, 4, "Ensamhet", "Huskvarna")
-    result = run("intake", "add", "--name", "Ny", "--theme", "Utmattning", "--area", "Jönköping",
-                 "--also-theme", "Ensamhet", "--also-area", "Huskvarna", "--json")
+    result = run(
+        "intake",
+        "add",
+        "--name",
+        "Ny",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--also-theme",
+        "Ensamhet",
+        "--also-area",
+        "Huskvarna",
+        "--json",
+    )
     assert json.loads(result.stdout)["ready"] == [
-        {"theme": "Ensamhet", "area": "Huskvarna", "waiting": 5}]
+        {"theme": "Ensamhet", "area": "Huskvarna", "waiting": 5}
+    ]
 
 
 def test_same_person_twice_is_refused_unless_forced(run: Run, db: Path) -> None:
@@ -82,8 +158,19 @@ def test_list_filters(run: Run, db: Path) -> None:
     run("intake", "withdraw", "1")
     rows = json.loads(run("intake", "list", "--theme", "ensamhet", "--json").stdout)
     assert [r["id"] for r in rows] == [1, 2, 3]
-    rows = json.loads(run("intake", "list", "--status", "waiting", "--theme", "Ensamhet",
-                          "--area", "Huskvarna", "--json").stdout)
+    rows = json.loads(
+        run(
+            "intake",
+            "list",
+            "--status",
+            "waiting",
+            "--theme",
+            "Ensamhet",
+            "--area",
+            "Huskvarna",
+            "--json",
+        ).stdout
+    )
     assert [r["id"] for r in rows] == [2]
     assert "unknown status" in run("intake", "list", "--status", "wating", code=1).stderr
     assert "No registrations match" in run("intake", "list", "--status", "referred").stdout
@@ -92,9 +179,13 @@ def test_list_filters(run: Run, db: Path) -> None:
 def test_withdraw_and_refer(run: Run, db: Path) -> None:
     register(run, 2)
     assert json.loads(run("intake", "withdraw", "1", "--json").stdout) == {
-        "id": 1, "status": "withdrawn"}
+        "id": 1,
+        "status": "withdrawn",
+    }
     assert json.loads(run("intake", "refer", "2", "--date", "2026-11-20", "--json").stdout) == {
-        "id": 2, "status": "referred"}
+        "id": 2,
+        "status": "referred",
+    }
     shown = json.loads(run("intake", "show", "2", "--json").stdout)
     assert (shown["status"], shown["status_date"]) == ("referred", "2026-11-20")
     result = run("intake", "withdraw", "1", code=1)
@@ -102,18 +193,32 @@ def test_withdraw_and_refer(run: Run, db: Path) -> None:
 
 
 def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path) -> None:
-    result = run("intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--email",
-                 "anna-at-home", code=1)
+    result = run(
+        "intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--email", "anna-at-home", code=1
+    )
     assert "e-mail" in result.stderr and "anna-at-home" not in result.stderr
-    result = run("intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--phone", "ring mig",
-                 code=1)
+    result = run(
+        "intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--phone", "ring mig", code=1
+    )
     assert "phone" in result.stderr and "ring mig" not in result.stderr
-    assert "gender" in run("intake", "add", "--name", "A", "--theme", "Ensamhet", "--gender",
-                           "f", code=1).stderr
-    assert "birth year" in run("intake", "add", "--name", "A", "--theme", "Ensamhet",
-                               "--birth-year", "1850", code=1).stderr
-    assert "after today" in run("intake", "add", "--name", "A", "--theme", "Ensamhet",
-                                "--date", "2026-12-01", code=1).stderr
+    assert (
+        "gender"
+        in run(
+            "intake", "add", "--name", "A", "--theme", "Ensamhet", "--gender", "f", code=1
+        ).stderr
+    )
+    assert (
+        "birth year"
+        in run(
+            "intake", "add", "--name", "A", "--theme", "Ensamhet", "--birth-year", "1850", code=1
+        ).stderr
+    )
+    assert (
+        "after today"
+        in run(
+            "intake", "add", "--name", "A", "--theme", "Ensamhet", "--date", "2026-12-01", code=1
+        ).stderr
+    )
 
 
 def test_email_starting_with_a_dash(run: Run, db: Path) -> None:

@@ -6,7 +6,6 @@ import hashlib
 from pathlib import Path
 
 import pytest
-
 from conftest import Run, counts, register
 
 
@@ -23,8 +22,18 @@ def busy_register(run: Run, db: Path) -> Path:
     register(run, 5, "Ensamhet", "Huskvarna", 10)
     run("groups", "start", "--theme", "Ensamhet", "--area", "Huskvarna", "--date", "2026-10-06")
     register(run, 5, "Stress och oro", "Jönköping", 20)
-    run("groups", "start", "--theme", "Stress och oro", "--area", "Jönköping", "--date",
-        "2026-10-06", "--starter-sessions", "1")
+    run(
+        "groups",
+        "start",
+        "--theme",
+        "Stress och oro",
+        "--area",
+        "Jönköping",
+        "--date",
+        "2026-10-06",
+        "--starter-sessions",
+        "1",
+    )
     run("sessions", "add", "2", "--date", "2026-10-06")
     register(run, 5, "Samtal om livet", "Jönköping", 30)
     run("groups", "start", "--theme", "Samtal om livet", "--area", "Jönköping")
@@ -35,16 +44,31 @@ def busy_register(run: Run, db: Path) -> Path:
 
 
 MISTAKES = [
-    (["intake", "add", "--name", "X", "--theme", "Utmatning", "--area", "Jönköping"],
-     "unknown theme 'Utmatning'", "Did you mean 'Utmattning'"),
-    (["intake", "add", "--name", "X", "--theme", "Utmattning", "--area", "Jonkoping"],
-     "unknown area 'Jonkoping'", "Did you mean 'Jönköping'"),
-    (["intake", "add", "--name", "X", "--theme", "Utmattning", "--also-area", "Huskvarn"],
-     "unknown area 'Huskvarn'", "Did you mean 'Huskvarna'"),
-    (["intake", "add", "--name", "X", "--theme", "Utmattning", "--date", "2026-02-30"],
-     "'2026-02-30' is not a valid date", "YYYY-MM-DD"),
-    (["intake", "add", "--name", "Person 1", "--theme", "Utmattning", "--area", "Jönköping"],
-     "looks like registration 1", "--force"),
+    (
+        ["intake", "add", "--name", "X", "--theme", "Utmatning", "--area", "Jönköping"],
+        "unknown theme 'Utmatning'",
+        "Did you mean 'Utmattning'",
+    ),
+    (
+        ["intake", "add", "--name", "X", "--theme", "Utmattning", "--area", "Jonkoping"],
+        "unknown area 'Jonkoping'",
+        "Did you mean 'Jönköping'",
+    ),
+    (
+        ["intake", "add", "--name", "X", "--theme", "Utmattning", "--also-area", "Huskvarn"],
+        "unknown area 'Huskvarn'",
+        "Did you mean 'Huskvarna'",
+    ),
+    (
+        ["intake", "add", "--name", "X", "--theme", "Utmattning", "--date", "2026-02-30"],
+        "'2026-02-30' is not a valid date",
+        "YYYY-MM-DD",
+    ),
+    (
+        ["intake", "add", "--name", "Person 1", "--theme", "Utmattning", "--area", "Jönköping"],
+        "looks like registration 1",
+        "--force",
+    ),
     (["intake", "withdraw", "999"], "there is no registration 999", "intake list"),
     (["intake", "show", "999"], "there is no registration 999", "intake list"),
     (["intake", "withdraw", "5"], "registration 5 is placed in group 1", "remove-member 1 5"),
@@ -52,12 +76,21 @@ MISTAKES = [
     (["groups", "show", "42"], "there is no group 42", "groups list"),
     (["sessions", "add", "42"], "there is no group 42", "groups list"),
     (["followups", "add", "42"], "there is no group 42", "groups list"),
-    (["groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members", "1,2,3"],
-     "needs 5 to 8 members; this one would have 3", "--force"),
-    (["groups", "start", "--theme", "Utmattning", "--area", "Jönköping"],
-     "no group is ready", "groups ready"),
-    (["groups", "start", "--theme", "Utmattning", "--starter", "Eva Lindh"],
-     "unknown staff member 'Eva Lindh'", "Did you mean 'Eva Lind'"),
+    (
+        ["groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members", "1,2,3"],
+        "needs 5 to 8 members; this one would have 3",
+        "--force",
+    ),
+    (
+        ["groups", "start", "--theme", "Utmattning", "--area", "Jönköping"],
+        "no group is ready",
+        "groups ready",
+    ),
+    (
+        ["groups", "start", "--theme", "Utmattning", "--starter", "Eva Lindh"],
+        "unknown staff member 'Eva Lindh'",
+        "Did you mean 'Eva Lind'",
+    ),
     (["sessions", "add", "3"], "group 3 has ended", "groups list"),
     (["sessions", "add", "1", "--date", "2026-10-32"], "not a valid date", "YYYY-MM-DD"),
     (["groups", "add-member", "3", "1"], "group 3 has ended", "groups list"),
@@ -71,10 +104,14 @@ MISTAKES = [
 ]
 
 
-@pytest.mark.parametrize(("args", "error", "hint"), MISTAKES, ids=[" ".join(m[0][:2]) + f" {i}"
-                                                               for i, m in enumerate(MISTAKES)])
-def test_mistake_changes_nothing(run: Run, busy_register: Path, args: list[str], error: str,
-                                 hint: str) -> None:
+@pytest.mark.parametrize(
+    ("args", "error", "hint"),
+    MISTAKES,
+    ids=[" ".join(m[0][:2]) + f" {i}" for i, m in enumerate(MISTAKES)],
+)
+def test_mistake_changes_nothing(
+    run: Run, busy_register: Path, args: list[str], error: str, hint: str
+) -> None:
     before = snapshot(busy_register)
     result = run(*args, code=1)
     assert result.stderr.startswith("Error: "), result.stderr
@@ -90,8 +127,17 @@ def test_db_path_without_an_shg_database(run: Run, tmp_path: Path) -> None:
     result = run("--db", str(missing), "groups", "list", code=1)
     assert "holds no shg database" in result.stderr and "shg init" in result.stderr
     assert not missing.exists() and not missing.parent.exists()
-    result = run("--db", str(tmp_path / "other.db"), "intake", "add", "--name", "A", "--theme",
-                 "Ensamhet", code=1)
+    result = run(
+        "--db",
+        str(tmp_path / "other.db"),
+        "intake",
+        "add",
+        "--name",
+        "A",
+        "--theme",
+        "Ensamhet",
+        code=1,
+    )
     assert not (tmp_path / "other.db").exists()
     result = run("groups", "list", env={"SHG_DB": str(tmp_path / "env.db")}, code=1)
     assert "env.db holds no shg database" in result.stderr

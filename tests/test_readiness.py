@@ -14,16 +14,16 @@ from shgroups.services.readiness import Candidate, group_sizes, groups_for, prop
 
 def people(n: int, theme: int = 1, area: int = 1, first_id: int = 1) -> list[Candidate]:
     return [
-        Candidate(i, f"2026-01-{(i % 28) + 1:02d}", theme, area, frozenset([theme]),
-                  frozenset([area]))
+        Candidate(
+            i, f"2026-01-{(i % 28) + 1:02d}", theme, area, frozenset([theme]), frozenset([area])
+        )
         for i in range(first_id, first_id + n)
     ]
 
 
 @pytest.mark.parametrize(
     ("n", "sizes"),
-    [(4, []), (5, [5]), (8, [8]), (9, [8]), (13, [7, 6]), (16, [8, 8]), (17, [6, 6, 5]),
-     (0, [])],
+    [(4, []), (5, [5]), (8, [8]), (9, [8]), (13, [7, 6]), (16, [8, 8]), (17, [6, 6, 5]), (0, [])],
 )
 def test_worked_examples(n: int, sizes: list[int]) -> None:
     assert group_sizes(n, 5, 8) == sizes
@@ -33,8 +33,10 @@ def test_worked_examples(n: int, sizes: list[int]) -> None:
 
 
 def test_nine_leaves_the_most_recent_waiting() -> None:
-    crowd = [Candidate(i, f"2026-03-{10 - i:02d}", 1, 1, frozenset([1]), frozenset([1]))
-             for i in range(1, 10)]
+    crowd = [
+        Candidate(i, f"2026-03-{10 - i:02d}", 1, 1, frozenset([1]), frozenset([1]))
+        for i in range(1, 10)
+    ]
     (proposal,) = propose(crowd, 5, 8)
     assert 1 not in proposal.members  # registered last (2026-03-09)
     assert proposal.members == (9, 8, 7, 6, 5, 4, 3, 2)
@@ -43,8 +45,9 @@ def test_nine_leaves_the_most_recent_waiting() -> None:
 def test_first_choice_comes_before_longer_waiting_alternative() -> None:
     # Nine people could make this pair; eight fit. Two who waited longest have it only as an
     # alternative: the one of them registered last (by id) keeps waiting.
-    alternatives = [Candidate(i, "2025-01-01", 2, 1, frozenset([1, 2]), frozenset([1]))
-                    for i in (100, 101)]
+    alternatives = [
+        Candidate(i, "2025-01-01", 2, 1, frozenset([1, 2]), frozenset([1])) for i in (100, 101)
+    ]
     proposals = propose(people(7, first_id=1) + alternatives, 5, 8)
     assert [(p.theme, p.members) for p in proposals] == [(1, (1, 2, 3, 4, 5, 6, 7, 100))]
 
@@ -105,8 +108,11 @@ def test_properties(case: tuple[list[Candidate], int, int]) -> None:
         sizes = [len(p.members) for p in served]
         assert max(sizes) - min(sizes) <= 1
         members = {m for p in served for m in p.members}
-        pool = [c for c in crowd if c.id not in taken_before and pair[0] in c.themes
-                and pair[1] in c.areas]
+        pool = [
+            c
+            for c in crowd
+            if c.id not in taken_before and pair[0] in c.themes and pair[1] in c.areas
+        ]
         assert len(pool) == n
 
         def rank(c: Candidate, pair: tuple[int, int] = pair) -> tuple[bool, str, int]:
@@ -125,8 +131,14 @@ def test_properties(case: tuple[list[Candidate], int, int]) -> None:
 def test_many_waiting_people() -> None:
     """50,000 waiting people across 20 themes and 8 areas: a size O(n²) would not get through."""
     crowd = [
-        Candidate(i, f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}", i % 20, i % 8,
-                  frozenset([i % 20, (i + 1) % 20]), frozenset([i % 8]))
+        Candidate(
+            i,
+            f"2025-{i % 12 + 1:02d}-{i % 28 + 1:02d}",
+            i % 20,
+            i % 8,
+            frozenset([i % 20, (i + 1) % 20]),
+            frozenset([i % 8]),
+        )
         for i in range(50_000)
     ]
     proposals = propose(crowd, 5, 8)

@@ -40,8 +40,14 @@ def test_init_in_norwegian_names_themes_in_norwegian(run: Run) -> None:
 
 def test_settings_show_and_set(run: Run, db: Path) -> None:
     values = json.loads(run("settings", "show", "--json").stdout)
-    assert values == {"county": "Testlän", "language": "sv", "min_size": 5, "max_size": 8,
-                      "starter_sessions": 4, "followup_weeks": 6}
+    assert values == {
+        "county": "Testlän",
+        "language": "sv",
+        "min_size": 5,
+        "max_size": 8,
+        "starter_sessions": 4,
+        "followup_weeks": 6,
+    }
     assert json.loads(run("settings", "set", "min_size", "4", "--json").stdout)["min_size"] == 4
     assert json.loads(run("settings", "show", "--json").stdout)["min_size"] == 4
 
@@ -59,13 +65,18 @@ def test_settings_are_validated(run: Run, db: Path) -> None:
 
 
 def test_themes_add_rename_retire(run: Run, db: Path) -> None:
-    added = json.loads(run("themes", "add", "Att vara nyinflyttad", "--alias", "nyinflyttad",
-                           "--json").stdout)
+    added = json.loads(
+        run("themes", "add", "Att vara nyinflyttad", "--alias", "nyinflyttad", "--json").stdout
+    )
     run("intake", "add", "--name", "Ada", "--theme", "NYINFLYTTAD")
     run("themes", "rename", "Att vara nyinflyttad", "Ny i stan")
     themes = {t["name"]: t for t in json.loads(run("themes", "list", "--json").stdout)}
-    assert themes["Ny i stan"] == {"id": added["id"], "name": "Ny i stan", "waiting": 1,
-                                   "retired": None}
+    assert themes["Ny i stan"] == {
+        "id": added["id"],
+        "name": "Ny i stan",
+        "waiting": 1,
+        "retired": None,
+    }
     # The old name keeps matching after a rename.
     run("intake", "add", "--name", "Bea", "--theme", "att vara  nyinflyttad")
     # A theme with people waiting cannot be retired …
@@ -73,10 +84,10 @@ def test_themes_add_rename_retire(run: Run, db: Path) -> None:
     assert "2 people still wait" in result.stderr
     # … one without can, and then takes no new registrations but stays in history.
     run("themes", "retire", "Ensamhet")
-    assert "Ensamhet" not in [t["name"] for t in
-                              json.loads(run("themes", "list", "--json").stdout)]
-    assert "Ensamhet" in [t["name"] for t in
-                          json.loads(run("themes", "list", "--retired", "--json").stdout)]
+    assert "Ensamhet" not in [t["name"] for t in json.loads(run("themes", "list", "--json").stdout)]
+    assert "Ensamhet" in [
+        t["name"] for t in json.loads(run("themes", "list", "--retired", "--json").stdout)
+    ]
     result = run("intake", "add", "--name", "Cid", "--theme", "Ensamhet", code=1)
     assert "retired" in result.stderr
     result = run("themes", "add", "utmattning", code=1)
@@ -97,8 +108,10 @@ def test_areas_and_default(run: Run, db: Path) -> None:
 def test_staff(run: Run, db: Path) -> None:
     run("staff", "add", "Maria Ek", "--role", "coordinator")
     staff = json.loads(run("staff", "list", "--json").stdout)
-    assert [(s["name"], s["role"]) for s in staff] == [("Eva Lind", "starter"),
-                                                       ("Maria Ek", "coordinator")]
+    assert [(s["name"], s["role"]) for s in staff] == [
+        ("Eva Lind", "starter"),
+        ("Maria Ek", "coordinator"),
+    ]
     assert "unknown role" in run("staff", "add", "Olle", "--role", "boss", code=1).stderr
     assert "already exists" in run("staff", "add", "eva lind", code=1).stderr
 

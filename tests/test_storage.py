@@ -10,8 +10,8 @@ import stat
 from pathlib import Path
 
 import pytest
-
 from conftest import Run, counts
+
 from shgroups import migrations, storage
 
 
@@ -42,33 +42,72 @@ def test_connection_settings(run: Run, environment: Path, monkeypatch: pytest.Mo
     monkeypatch.setenv("SHG_BUSY_TIMEOUT", "12.5")
     store = storage.open_db(environment)
     try:
-        pragmas = {p: store.value(f"PRAGMA {p}") for p in (
-            "application_id", "user_version", "foreign_keys", "secure_delete",
-            "trusted_schema", "synchronous", "busy_timeout", "journal_mode")}
+        pragmas = {
+            p: store.value(f"PRAGMA {p}")
+            for p in (
+                "application_id",
+                "user_version",
+                "foreign_keys",
+                "secure_delete",
+                "trusted_schema",
+                "synchronous",
+                "busy_timeout",
+                "journal_mode",
+            )
+        }
     finally:
         store.close()
-    assert pragmas == {"application_id": storage.APP_ID,
-                       "user_version": migrations.SCHEMA_VERSION, "foreign_keys": 1,
-                       "secure_delete": 1, "trusted_schema": 0, "synchronous": 2,
-                       "busy_timeout": 12500, "journal_mode": "wal"}
+    assert pragmas == {
+        "application_id": storage.APP_ID,
+        "user_version": migrations.SCHEMA_VERSION,
+        "foreign_keys": 1,
+        "secure_delete": 1,
+        "trusted_schema": 0,
+        "synchronous": 2,
+        "busy_timeout": 12500,
+        "journal_mode": "wal",
+    }
 
 
 def test_schema(run: Run, environment: Path) -> None:
     run("init")
     assert sorted(counts(environment)) == [
-        "areas", "audit", "followups", "group_members", "groups", "persons", "registration_areas",
-        "registration_themes", "registrations", "sessions", "settings", "staff",
-        "theme_aliases", "themes"]
+        "areas",
+        "audit",
+        "followups",
+        "group_members",
+        "groups",
+        "persons",
+        "registration_areas",
+        "registration_themes",
+        "registrations",
+        "sessions",
+        "settings",
+        "staff",
+        "theme_aliases",
+        "themes",
+    ]
     conn = sqlite3.connect(environment)
     columns = {r[1] for r in conn.execute("PRAGMA table_info(registrations)")}
     conn.close()
     # Facts for statistics only: identity lives in `persons`.
-    assert columns == {"id", "person_id", "theme_id", "area_id", "registered_on", "status",
-                       "status_on", "gender", "birth_year", "source"}
+    assert columns == {
+        "id",
+        "person_id",
+        "theme_id",
+        "area_id",
+        "registered_on",
+        "status",
+        "status_on",
+        "gender",
+        "birth_year",
+        "source",
+    }
 
 
-@pytest.mark.parametrize("content", [b"", b"name,theme\nAnna,Utmattning\n",
-                                     b"SQLite format 3\x00" + b"\x00" * 200])
+@pytest.mark.parametrize(
+    "content", [b"", b"name,theme\nAnna,Utmattning\n", b"SQLite format 3\x00" + b"\x00" * 200]
+)
 def test_files_that_are_not_shg_databases(run: Run, tmp_path: Path, content: bytes) -> None:
     path = tmp_path / "not.db"
     path.write_bytes(content)
@@ -102,8 +141,9 @@ def test_database_from_a_newer_shg(run: Run, environment: Path) -> None:
     assert sha(environment) == before
 
 
-def test_pending_migrations_are_applied_once(run: Run, environment: Path,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_pending_migrations_are_applied_once(
+    run: Run, environment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     run("init")
     run("intake", "add", "--name", "A", "--theme", "Ensamhet")
     extra = ["ALTER TABLE groups ADD COLUMN venue TEXT"]
@@ -119,7 +159,8 @@ def test_pending_migrations_are_applied_once(run: Run, environment: Path,
 
 
 def test_a_write_waits_for_the_lock_then_gives_up_cleanly(
-        run: Run, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SHG_BUSY_TIMEOUT", "0.2")
     other = sqlite3.connect(db, isolation_level=None)
     other.execute("BEGIN IMMEDIATE")  # another coordinator is in the middle of a write
@@ -147,16 +188,28 @@ def test_failed_write_rolls_back_everything(db: Path) -> None:
         store.close()
 
 
-def test_unexpected_failure_shows_no_personal_data(run: Run, db: Path,
-                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+def test_unexpected_failure_shows_no_personal_data(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from shgroups.services import intake
 
     def explode(*args: object, **kwargs: object) -> None:
         raise ValueError(f"bad row {kwargs}")
 
     monkeypatch.setattr(intake, "_find_duplicate", explode)
-    result = run("intake", "add", "--name", "Tokenname Qx7", "--theme", "Ensamhet",
-                 "--phone", "0701112233", "--email", "qx7@example.se", code=1)
+    result = run(
+        "intake",
+        "add",
+        "--name",
+        "Tokenname Qx7",
+        "--theme",
+        "Ensamhet",
+        "--phone",
+        "0701112233",
+        "--email",
+        "qx7@example.se",
+        code=1,
+    )
     output = result.stdout + result.stderr
     assert "unexpectedly (ValueError)" in output and "report" in output
     for token in ("Tokenname", "0701112233", "qx7@example.se", "Traceback"):

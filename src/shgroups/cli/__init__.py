@@ -32,10 +32,15 @@ class ShgGroup(TyperGroup):
                 message(_("Hint: {hint}").format(hint=exc.hint))
             raise typer.Exit(exc.exit_code) from None
         except sqlite3.Error as exc:
-            message(_("Error: the database could not be used ({kind}).").format(
-                kind=type(exc).__name__))
-            message(_("Hint: check that --db or $SHG_DB points at your shg database, "
-                      "or restore a backup"))
+            message(
+                _("Error: the database could not be used ({kind}).").format(kind=type(exc).__name__)
+            )
+            message(
+                _(
+                    "Hint: check that --db or $SHG_DB points at your shg database, "
+                    "or restore a backup"
+                )
+            )
             raise typer.Exit(1) from None
         except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
@@ -43,8 +48,11 @@ class ShgGroup(TyperGroup):
             if os.environ.get("SHG_DEBUG"):
                 raise
             # No traceback and no exception text: either may hold a name or a phone number.
-            message(_("Error: shg failed unexpectedly ({kind}); nothing was saved.").format(
-                kind=type(exc).__name__))
+            message(
+                _("Error: shg failed unexpectedly ({kind}); nothing was saved.").format(
+                    kind=type(exc).__name__
+                )
+            )
             message(_("Hint: please report it at {url}").format(url=REPORT_URL))
             raise typer.Exit(1) from None
 
@@ -68,12 +76,17 @@ def _version(value: bool) -> None:
 def root(
     db: Annotated[
         str | None,
-        typer.Option("--db", help=_("The database file (default: $SHG_DB, else the user data "
-                                    "folder's shg.db)."), show_default=False),
+        typer.Option(
+            "--db",
+            help=_("The database file (default: $SHG_DB, else the user data folder's shg.db)."),
+            show_default=False,
+        ),
     ] = None,
     version: Annotated[
-        bool, typer.Option("--version", callback=_version, is_eager=True,
-                           help=_("Show the version and exit."))
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help=_("Show the version and exit.")
+        ),
     ] = False,
 ) -> None:
     state["db"] = db
@@ -104,8 +117,10 @@ def init(
 def demo(
     path: Annotated[
         str | None,
-        typer.Argument(help=_("Where to build the demo (default: $SHG_DEMO_DB or shg-demo.db)."),
-                       show_default=False),
+        typer.Argument(
+            help=_("Where to build the demo (default: $SHG_DEMO_DB or shg-demo.db)."),
+            show_default=False,
+        ),
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:

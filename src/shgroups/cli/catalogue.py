@@ -34,8 +34,9 @@ def themes_list(
 @themes_app.command("add")
 def themes_add(
     name: Annotated[str, typer.Argument(help=_("The theme's name."))],
-    alias: Annotated[list[str] | None, typer.Option(help=_("Another name that should match."))]
-    = None,
+    alias: Annotated[
+        list[str] | None, typer.Option(help=_("Another name that should match."))
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a theme."""
@@ -76,8 +77,16 @@ def areas_list(as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
     else:
-        table(rows, [("id", "ID"), ("name", _("Area")), ("waiting", _("Waiting")),
-                     ("digital", _("Digital")), ("default", _("Default"))])
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", _("Area")),
+                ("waiting", _("Waiting")),
+                ("digital", _("Digital")),
+                ("default", _("Default")),
+            ],
+        )
 
 
 @areas_app.command("add")
@@ -115,8 +124,15 @@ def staff_list(as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
     else:
-        table(rows, [("id", "ID"), ("name", _("Name")), ("role", _("Role")),
-                     ("groups", _("Active groups"))])
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", _("Name")),
+                ("role", _("Role")),
+                ("groups", _("Active groups")),
+            ],
+        )
 
 
 def _done(result: dict[str, object], as_json: bool, text: str) -> None:

@@ -23,7 +23,8 @@ DateOpt = Annotated[
     typer.Option("--date", help=_("The day it happened, YYYY-MM-DD (default: today).")),
 ]
 AsOfOpt = Annotated[
-    str | None, typer.Option("--as-of", help=_("Answer as of this day, YYYY-MM-DD (default: today)."))
+    str | None,
+    typer.Option("--as-of", help=_("Answer as of this day, YYYY-MM-DD (default: today).")),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_("Go ahead despite the warning."))]
 

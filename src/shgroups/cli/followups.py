@@ -19,27 +19,36 @@ app = typer.Typer(help=_("Follow-ups of running groups."), no_args_is_help=True)
 @app.command("due")
 def due(
     as_of: AsOfOpt = None,
-    week: Annotated[str | None, typer.Option(help=_("An ISO week instead, e.g. 2026-W48."))]
-    = None,
+    week: Annotated[str | None, typer.Option(help=_("An ISO week instead, e.g. 2026-W48."))] = None,
     starter: Annotated[str | None, typer.Option(help=_("Only this starter's groups."))] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Groups to follow up this week: overdue first (red), then due this week (yellow)."""
     if as_of and week:
-        raise InvalidInput(_("give --as-of or --week, not both"),
-                           _("--week 2026-W48 means the same as --as-of any day of that week"))
+        raise InvalidInput(
+            _("give --as-of or --week, not both"),
+            _("--week 2026-W48 means the same as --as-of any day of that week"),
+        )
     day = parse_week(week) if week else when(as_of, "--as-of")
     with store() as db:
         rows = service.due(db, day, starter)
     if as_json:
         print_json(rows)
         return
-    table(rows, [("group", _("Group")), ("theme", _("Theme")), ("area", _("Area")),
-                 ("due", _("Due")), ("days_overdue", _("Days overdue")),
-                 ("starter", _("Starter"))],
-          title=_("Follow-ups due by the end of week {week}").format(week=iso_week(day)),
-          row_style=lambda r: "red" if r["days_overdue"] > 0 else "yellow",
-          empty=_("Nothing is due."))
+    table(
+        rows,
+        [
+            ("group", _("Group")),
+            ("theme", _("Theme")),
+            ("area", _("Area")),
+            ("due", _("Due")),
+            ("days_overdue", _("Days overdue")),
+            ("starter", _("Starter")),
+        ],
+        title=_("Follow-ups due by the end of week {week}").format(week=iso_week(day)),
+        row_style=lambda r: "red" if r["days_overdue"] > 0 else "yellow",
+        empty=_("Nothing is due."),
+    )
 
 
 @app.command("add")
@@ -48,8 +57,10 @@ def add(
     date: DateOpt = None,
     outcome: Annotated[str, typer.Option(help=_("ok, needs-support or ending."))] = "ok",
     method: Annotated[str | None, typer.Option(help=_("phone, visit, e-mail …"))] = None,
-    note: Annotated[str | None, typer.Option(
-        help=_("A short note about the group (no names, no health details)."))] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(help=_("A short note about the group (no names, no health details).")),
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Record a follow-up done; the next one is counted from this date."""

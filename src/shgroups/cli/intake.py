@@ -12,50 +12,78 @@ from shgroups.dates import today
 from shgroups.i18n import _
 from shgroups.services import intake as service
 
-app = typer.Typer(help=_("People waiting for a group: register, list, withdraw, refer."),
-                  no_args_is_help=True)
+app = typer.Typer(
+    help=_("People waiting for a group: register, list, withdraw, refer."), no_args_is_help=True
+)
 
 IdArg = Annotated[int, typer.Argument(help=_("The registration id."), show_default=False)]
 
 
 @app.command("add")
 def add(
-    name: Annotated[str, typer.Option(help=_("Name or alias (a first name is enough)."),
-                                      show_default=False)],
-    theme: Annotated[str, typer.Option(help=_("The theme they wait for (first choice)."),
-                                       show_default=False)],
-    area: Annotated[str | None, typer.Option(help=_("Where (default: the default area)."),
-                                             show_default=False)] = None,
-    also_theme: Annotated[list[str] | None, typer.Option(
-        "--also-theme", help=_("Another theme they would join (repeatable)."))] = None,
-    also_area: Annotated[list[str] | None, typer.Option(
-        "--also-area", help=_("Another area they would go to (repeatable)."))] = None,
+    name: Annotated[
+        str, typer.Option(help=_("Name or alias (a first name is enough)."), show_default=False)
+    ],
+    theme: Annotated[
+        str, typer.Option(help=_("The theme they wait for (first choice)."), show_default=False)
+    ],
+    area: Annotated[
+        str | None, typer.Option(help=_("Where (default: the default area)."), show_default=False)
+    ] = None,
+    also_theme: Annotated[
+        list[str] | None,
+        typer.Option("--also-theme", help=_("Another theme they would join (repeatable).")),
+    ] = None,
+    also_area: Annotated[
+        list[str] | None,
+        typer.Option("--also-area", help=_("Another area they would go to (repeatable).")),
+    ] = None,
     phone: Annotated[str | None, typer.Option(help=_("Phone number."))] = None,
     email: Annotated[str | None, typer.Option(help=_("E-mail address."))] = None,
-    gender: Annotated[str | None, typer.Option(help=_("woman, man or other (statistics only)."))]
-    = None,
+    gender: Annotated[
+        str | None, typer.Option(help=_("woman, man or other (statistics only)."))
+    ] = None,
     birth_year: Annotated[int | None, typer.Option(help=_("Birth year (statistics only)."))] = None,
-    source: Annotated[str | None, typer.Option(
-        help=_("How they found us: brochure, nurse, friend …"))] = None,
+    source: Annotated[
+        str | None, typer.Option(help=_("How they found us: brochure, nurse, friend …"))
+    ] = None,
     date: DateOpt = None,
-    new_theme: Annotated[bool, typer.Option(
-        "--new-theme", help=_("Create the theme if it does not exist yet."))] = False,
-    new_area: Annotated[bool, typer.Option(
-        "--new-area", help=_("Create the area if it does not exist yet."))] = False,
+    new_theme: Annotated[
+        bool, typer.Option("--new-theme", help=_("Create the theme if it does not exist yet."))
+    ] = False,
+    new_area: Annotated[
+        bool, typer.Option("--new-area", help=_("Create the area if it does not exist yet."))
+    ] = False,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Register someone waiting for a theme; says when a group can start."""
     with store() as db:
         result = service.add_registration(
-            db, name=name, theme=theme, area=area, also_themes=also_theme or [],
-            also_areas=also_area or [], phone=phone, email=email, gender=gender,
-            birth_year=birth_year, source=source, on=when(date), today=today(), force=force,
-            new_theme=new_theme, new_area=new_area,
+            db,
+            name=name,
+            theme=theme,
+            area=area,
+            also_themes=also_theme or [],
+            also_areas=also_area or [],
+            phone=phone,
+            email=email,
+            gender=gender,
+            birth_year=birth_year,
+            source=source,
+            on=when(date),
+            today=today(),
+            force=force,
+            new_theme=new_theme,
+            new_area=new_area,
         )
     if as_json:
-        print_json({**result, "ready": [
-            {k: r[k] for k in ("theme", "area", "waiting")} for r in result["ready"]]})
+        print_json(
+            {
+                **result,
+                "ready": [{k: r[k] for k in ("theme", "area", "waiting")} for r in result["ready"]],
+            }
+        )
     else:
         message(_("Registered {id} (waiting).").format(id=result["id"]))
     for pair in result["ready"]:
@@ -65,8 +93,9 @@ def add(
 
 @app.command("list")
 def list_(
-    status: Annotated[str | None, typer.Option(
-        help=_("waiting, placed, withdrawn or referred."))] = None,
+    status: Annotated[
+        str | None, typer.Option(help=_("waiting, placed, withdrawn or referred."))
+    ] = None,
     theme: Annotated[str | None, typer.Option(help=_("Only this theme (any choice)."))] = None,
     area: Annotated[str | None, typer.Option(help=_("Only this area (any choice)."))] = None,
     as_json: JsonOpt = False,
@@ -77,9 +106,18 @@ def list_(
     if as_json:
         print_json(rows)
     else:
-        table(rows, [("id", "ID"), ("name", _("Name")), ("theme", _("Theme")),
-                     ("area", _("Area")), ("status", _("Status")), ("date", _("Registered"))],
-              empty=_("No registrations match."))
+        table(
+            rows,
+            [
+                ("id", "ID"),
+                ("name", _("Name")),
+                ("theme", _("Theme")),
+                ("area", _("Area")),
+                ("status", _("Status")),
+                ("date", _("Registered")),
+            ],
+            empty=_("No registrations match."),
+        )
 
 
 @app.command("show")
@@ -90,14 +128,24 @@ def show(reg_id: IdArg, as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(reg)
         return
-    fields([(_("Name"), reg["name"]), (_("Theme"), reg["theme"]), (_("Area"), reg["area"]),
-            (_("Also themes"), reg["also_themes"]), (_("Also areas"), reg["also_areas"]),
+    fields(
+        [
+            (_("Name"), reg["name"]),
+            (_("Theme"), reg["theme"]),
+            (_("Area"), reg["area"]),
+            (_("Also themes"), reg["also_themes"]),
+            (_("Also areas"), reg["also_areas"]),
             (_("Status"), f"{reg['status']} ({reg['status_date']})"),
-            (_("Registered"), reg["date"]), (_("Phone"), reg["phone"]),
-            (_("E-mail"), reg["email"]), (_("Gender"), reg["gender"]),
-            (_("Birth year"), reg["birth_year"]), (_("Found us via"), reg["source"]),
-            (_("Groups"), [g["group"] for g in reg["groups"]])],
-           title=_("Registration {id}").format(id=reg["id"]))
+            (_("Registered"), reg["date"]),
+            (_("Phone"), reg["phone"]),
+            (_("E-mail"), reg["email"]),
+            (_("Gender"), reg["gender"]),
+            (_("Birth year"), reg["birth_year"]),
+            (_("Found us via"), reg["source"]),
+            (_("Groups"), [g["group"] for g in reg["groups"]]),
+        ],
+        title=_("Registration {id}").format(id=reg["id"]),
+    )
 
 
 @app.command("withdraw")

@@ -53,8 +53,10 @@ def table(
     for _key, header in columns:
         grid.add_column(header, overflow="fold")
     for row in rows:
-        grid.add_row(*(_cell(row.get(key)) for key, _h in columns),
-                     style=row_style(row) if row_style else None)
+        grid.add_row(
+            *(_cell(row.get(key)) for key, _h in columns),
+            style=row_style(row) if row_style else None,
+        )
     console.print(grid)
 
 

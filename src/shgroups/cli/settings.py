@@ -11,8 +11,10 @@ from shgroups.cli.output import print_json, table
 from shgroups.i18n import _
 from shgroups.services import settings as service
 
-app = typer.Typer(help=_("County settings: group sizes, starter sessions, follow-up interval."),
-                  no_args_is_help=True)
+app = typer.Typer(
+    help=_("County settings: group sizes, starter sessions, follow-up interval."),
+    no_args_is_help=True,
+)
 
 
 def _render(values: dict[str, object], as_json: bool) -> None:
@@ -32,8 +34,12 @@ def show(as_json: JsonOpt = False) -> None:
 
 @app.command("set")
 def set_(
-    key: Annotated[str, typer.Argument(help=_("min_size, max_size, starter_sessions, "
-                                              "followup_weeks, county or language."))],
+    key: Annotated[
+        str,
+        typer.Argument(
+            help=_("min_size, max_size, starter_sessions, followup_weeks, county or language.")
+        ),
+    ],
     value: Annotated[str, typer.Argument(help=_("The new value."))],
     as_json: JsonOpt = False,
 ) -> None:

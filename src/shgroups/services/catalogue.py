@@ -84,7 +84,9 @@ def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
         hints.append(_("To add it on purpose, use {flag}.").format(flag=flag))
     elif kind == "staff":
         hints.append(_("Add them with `shg staff add NAME`."))
-    raise NotFound(_("unknown {what} {name!r}").format(what=what, name=clean(text)), " ".join(hints))
+    raise NotFound(
+        _("unknown {what} {name!r}").format(what=what, name=clean(text)), " ".join(hints)
+    )
 
 
 def resolve_theme(store: Store, text: str, *, create: bool = False) -> dict[str, Any]:
@@ -198,7 +200,8 @@ def rename_theme(store: Store, old: str, new: str) -> dict[str, Any]:
         if existing is not None and existing["id"] != theme["id"]:
             _refuse_taken(store, "theme", name)
         store.execute(
-            "DELETE FROM theme_aliases WHERE key = ? AND theme_id = ?", (name_key(name), theme["id"])
+            "DELETE FROM theme_aliases WHERE key = ? AND theme_id = ?",
+            (name_key(name), theme["id"]),
         )
         store.execute(
             "UPDATE themes SET name = ?, key = ? WHERE id = ?", (name, name_key(name), theme["id"])
@@ -213,8 +216,10 @@ def retire_theme(store: Store, name: str, on: str) -> dict[str, Any]:
     with store.write():
         theme = resolve(store, "theme", name)
         if theme["retired_on"]:
-            raise Conflict(_("theme {name!r} is already retired").format(name=theme["name"]),
-                           _("`shg themes list --retired` shows retired themes"))
+            raise Conflict(
+                _("theme {name!r} is already retired").format(name=theme["name"]),
+                _("`shg themes list --retired` shows retired themes"),
+            )
         waiting = store.value(
             "SELECT count(*) FROM registrations WHERE theme_id = ? AND status = 'waiting'",
             (theme["id"],),

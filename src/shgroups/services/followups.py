@@ -27,40 +27,65 @@ def due(store: Store, as_of: date, starter: str | None = None) -> list[dict[str,
         (week_end(as_of).isoformat(), starter_name, starter_name),
     )
     return [
-        {"group": r["id"], "theme": r["theme"], "area": r["area"], "due": r["next_followup"],
-         "days_overdue": max(0, (as_of - date.fromisoformat(r["next_followup"])).days),
-         "starter": r["starter"]}
+        {
+            "group": r["id"],
+            "theme": r["theme"],
+            "area": r["area"],
+            "due": r["next_followup"],
+            "days_overdue": max(0, (as_of - date.fromisoformat(r["next_followup"])).days),
+            "starter": r["starter"],
+        }
         for r in rows
     ]
 
 
-def add_followup(store: Store, group_id: int, on: date, today: date, outcome: str,
-                 method: str | None = None, note: str | None = None) -> dict[str, Any]:
+def add_followup(
+    store: Store,
+    group_id: int,
+    on: date,
+    today: date,
+    outcome: str,
+    method: str | None = None,
+    note: str | None = None,
+) -> dict[str, Any]:
     not_after_today(on, today)
     if outcome not in OUTCOMES:
-        raise InvalidInput(_("unknown outcome {value!r}").format(value=outcome),
-                           _("use one of: {values}").format(values=", ".join(OUTCOMES)))
+        raise InvalidInput(
+            _("unknown outcome {value!r}").format(value=outcome),
+            _("use one of: {values}").format(values=", ".join(OUTCOMES)),
+        )
     if note is not None and len(note) > 500:
-        raise InvalidInput(_("the note must be at most 500 characters"),
-                           _("keep it short; never write health details or names"))
+        raise InvalidInput(
+            _("the note must be at most 500 characters"),
+            _("keep it short; never write health details or names"),
+        )
     with store.write():
         group = get_group(store, group_id)
         if group["status"] != "running":
             raise Conflict(
                 _("group {id} is {status}: follow-ups start after the starter phase").format(
-                    id=group_id, status=group["status"]) if group["status"] == "starting"
+                    id=group_id, status=group["status"]
+                )
+                if group["status"] == "starting"
                 else _("group {id} has ended").format(id=group_id),
                 _("`shg followups due` lists the groups to follow up"),
             )
         if on.isoformat() < group["handover_on"]:
             raise InvalidInput(
                 _("--date {on} is before the group was handed over ({handover})").format(
-                    on=on, handover=group["handover_on"]),
+                    on=on, handover=group["handover_on"]
+                ),
                 _("check --date"),
             )
-        store.execute(
-            "INSERT INTO followups (group_id, done_on, outcome, method, note) VALUES (?, ?, ?, ?, ?)",
-            (group_id, on.isoformat(), outcome, method, note),
+        store.insert(
+            "followups",
+            {
+                "group_id": group_id,
+                "done_on": on.isoformat(),
+                "outcome": outcome,
+                "method": method,
+                "note": note,
+            },
         )
         store.audit("followup.add", "group", group_id)
         next_due = get_group(store, group_id)["next_followup"]

@@ -45,18 +45,23 @@ def _shape(row: dict[str, Any]) -> dict[str, Any]:
 
 def list_groups(store: Store, status: str | None = None) -> list[dict[str, Any]]:
     if status is not None and status not in GROUP_STATUSES:
-        raise InvalidInput(_("unknown status {status!r}").format(status=status),
-                           _("use one of: {values}").format(values=", ".join(GROUP_STATUSES)))
-    rows = store.rows(GROUP_SQL + " WHERE (? IS NULL OR g.status = ?) ORDER BY g.id",
-                      (status, status))
+        raise InvalidInput(
+            _("unknown status {status!r}").format(status=status),
+            _("use one of: {values}").format(values=", ".join(GROUP_STATUSES)),
+        )
+    rows = store.rows(
+        GROUP_SQL + " WHERE (? IS NULL OR g.status = ?) ORDER BY g.id", (status, status)
+    )
     return [_shape(r) for r in rows]
 
 
 def get_group(store: Store, group_id: int) -> dict[str, Any]:
     found = store.row(GROUP_SQL + " WHERE g.id = ?", (group_id,))
     if found is None:
-        raise NotFound(_("there is no group {id}").format(id=group_id),
-                       _("`shg groups list` shows the groups and their ids"))
+        raise NotFound(
+            _("there is no group {id}").format(id=group_id),
+            _("`shg groups list` shows the groups and their ids"),
+        )
     return _shape(found)
 
 
@@ -86,7 +91,8 @@ def _check_size(count: int, settings: dict[str, Any], force: bool) -> None:
     if not force and not lo <= count <= hi:
         raise Conflict(
             _("a group needs {lo} to {hi} members; this one would have {n}").format(
-                lo=lo, hi=hi, n=count),
+                lo=lo, hi=hi, n=count
+            ),
             _("add --force to go ahead anyway"),
         )
 
@@ -96,8 +102,10 @@ def _place(store: Store, group_id: int, reg_id: int, on: date) -> None:
         "INSERT INTO group_members (group_id, registration_id, joined_on) VALUES (?, ?, ?)",
         (group_id, reg_id, on.isoformat()),
     )
-    store.execute("UPDATE registrations SET status = 'placed', status_on = ? WHERE id = ?",
-                  (on.isoformat(), reg_id))
+    store.execute(
+        "UPDATE registrations SET status = 'placed', status_on = ? WHERE id = ?",
+        (on.isoformat(), reg_id),
+    )
 
 
 def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
@@ -110,16 +118,20 @@ def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
     if reg["registered_on"] > on.isoformat():
         raise InvalidInput(
             _("registration {id} was made on {registered}, after {on}").format(
-                id=reg_id, registered=reg["registered_on"], on=on),
+                id=reg_id, registered=reg["registered_on"], on=on
+            ),
             _("check --date"),
         )
     return reg
 
 
 def _wants(store: Store, reg: dict[str, Any], theme_id: int) -> bool:
-    return reg["theme_id"] == theme_id or bool(store.value(
-        "SELECT 1 FROM registration_themes WHERE registration_id = ? AND theme_id = ?",
-        (reg["id"], theme_id)))
+    return reg["theme_id"] == theme_id or bool(
+        store.value(
+            "SELECT 1 FROM registration_themes WHERE registration_id = ? AND theme_id = ?",
+            (reg["id"], theme_id),
+        )
+    )
 
 
 def start_group(
@@ -146,16 +158,22 @@ def start_group(
         staff_id = catalogue.resolve(store, "staff", starter)["id"] if starter else None
         if members is None:
             proposal = next(
-                (p for p in ready_groups(store, settings["min_size"], settings["max_size"], on)
-                 if p["theme_id"] == t["id"] and p["area_id"] == a["id"]),
+                (
+                    p
+                    for p in ready_groups(store, settings["min_size"], settings["max_size"], on)
+                    if p["theme_id"] == t["id"] and p["area_id"] == a["id"]
+                ),
                 None,
             )
             if proposal is None:
                 raise Conflict(
                     _("no group is ready for {theme!r} in {area!r}").format(
-                        theme=t["name"], area=a["name"]),
-                    _("`shg groups ready` shows what can start; to start with chosen people, "
-                      "give --members 1,2,… (and --force below the minimum)"),
+                        theme=t["name"], area=a["name"]
+                    ),
+                    _(
+                        "`shg groups ready` shows what can start; to start with chosen people, "
+                        "give --members 1,2,… (and --force below the minimum)"
+                    ),
                 )
             members = proposal["members"]
         if len(set(members)) != len(members):
@@ -165,15 +183,22 @@ def start_group(
             if not force and not _wants(store, reg, t["id"]):
                 raise Conflict(
                     _("registration {id} does not wait for {theme!r}").format(
-                        id=reg_id, theme=t["name"]),
+                        id=reg_id, theme=t["name"]
+                    ),
                     _("add --force to place them anyway"),
                 )
         _check_size(len(members), settings, force)
         group_id = store.insert(
             "groups",
-            {"theme_id": t["id"], "area_id": a["id"], "status": "starting",
-             "started_on": on.isoformat(), "starter_id": staff_id,
-             "starter_sessions": sessions, "followup_weeks": weeks},
+            {
+                "theme_id": t["id"],
+                "area_id": a["id"],
+                "status": "starting",
+                "started_on": on.isoformat(),
+                "starter_id": staff_id,
+                "starter_sessions": sessions,
+                "followup_weeks": weeks,
+            },
         )
         for reg_id in members:
             _place(store, group_id, reg_id, on)
@@ -181,35 +206,47 @@ def start_group(
             _hand_over(store, group_id, on)
         store.audit("group.start", "group", group_id)
         group = get_group(store, group_id)
-    return {"id": group_id, "status": group["status"], "members": group["members"],
-            "theme": group["theme"], "area": group["area"], "starter": group["starter"],
-            "next_followup": group["next_followup"]}
+    return {
+        "id": group_id,
+        "status": group["status"],
+        "members": group["members"],
+        "theme": group["theme"],
+        "area": group["area"],
+        "starter": group["starter"],
+        "next_followup": group["next_followup"],
+    }
 
 
 def _check_plan(sessions: int | None, weeks: int | None) -> None:
     if sessions is not None and not 0 <= sessions <= 20:
-        raise InvalidInput(_("--starter-sessions must be between 0 and 20"),
-                           _("the usual is 4 (1–3 in Norway, 4–6 in Västmanland)"))
+        raise InvalidInput(
+            _("--starter-sessions must be between 0 and 20"),
+            _("the usual is 4 (1–3 in Norway, 4–6 in Västmanland)"),
+        )
     if weeks is not None and not 1 <= weeks <= 52:
-        raise InvalidInput(_("--followup-weeks must be between 1 and 52"),
-                           _("the usual is 6"))
+        raise InvalidInput(_("--followup-weeks must be between 1 and 52"), _("the usual is 6"))
 
 
 def _hand_over(store: Store, group_id: int, on: date) -> None:
-    store.execute("UPDATE groups SET status = 'running', handover_on = ? WHERE id = ?",
-                  (on.isoformat(), group_id))
+    store.execute(
+        "UPDATE groups SET status = 'running', handover_on = ? WHERE id = ?",
+        (on.isoformat(), group_id),
+    )
 
 
 def _active_group(store: Store, group_id: int) -> dict[str, Any]:
     group = get_group(store, group_id)
     if group["status"] == "ended":
-        raise Conflict(_("group {id} has ended").format(id=group_id),
-                       _("`shg groups list --status running` shows the active groups"))
+        raise Conflict(
+            _("group {id} has ended").format(id=group_id),
+            _("`shg groups list --status running` shows the active groups"),
+        )
     return group
 
 
-def add_member(store: Store, group_id: int, reg_id: int, on: date, today: date,
-               force: bool = False) -> dict[str, Any]:
+def add_member(
+    store: Store, group_id: int, reg_id: int, on: date, today: date, force: bool = False
+) -> dict[str, Any]:
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
@@ -221,14 +258,16 @@ def add_member(store: Store, group_id: int, reg_id: int, on: date, today: date,
                 _("add --force to go above the maximum"),
             )
         if not force and not group["open"]:
-            raise Conflict(_("group {id} is closed to new members").format(id=group_id),
-                           _("open it with `shg groups set {id} --open`, or add --force").format(
-                               id=group_id))
+            raise Conflict(
+                _("group {id} is closed to new members").format(id=group_id),
+                _("open it with `shg groups set {id} --open`, or add --force").format(id=group_id),
+            )
         theme_id = store.value("SELECT theme_id FROM groups WHERE id = ?", (group_id,))
         if not force and not _wants(store, reg, theme_id):
             raise Conflict(
                 _("registration {id} does not wait for {theme!r}").format(
-                    id=reg_id, theme=group["theme"]),
+                    id=reg_id, theme=group["theme"]
+                ),
                 _("add --force to place them anyway"),
             )
         _place(store, group_id, reg_id, on)
@@ -236,15 +275,17 @@ def add_member(store: Store, group_id: int, reg_id: int, on: date, today: date,
         return {"group": group_id, "members": get_group(store, group_id)["members"]}
 
 
-def remove_member(store: Store, group_id: int, reg_id: int, on: date, today: date,
-                  requeue: bool = False) -> dict[str, Any]:
+def remove_member(
+    store: Store, group_id: int, reg_id: int, on: date, today: date, requeue: bool = False
+) -> dict[str, Any]:
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
         if reg_id not in group["members"]:
             raise NotFound(
                 _("registration {id} is not a member of group {group}").format(
-                    id=reg_id, group=group_id),
+                    id=reg_id, group=group_id
+                ),
                 _("`shg groups show {group}` lists its members").format(group=group_id),
             )
         store.execute(
@@ -252,11 +293,17 @@ def remove_member(store: Store, group_id: int, reg_id: int, on: date, today: dat
             (on.isoformat(), group_id, reg_id),
         )
         status = "waiting" if requeue else "withdrawn"
-        store.execute("UPDATE registrations SET status = ?, status_on = ? WHERE id = ?",
-                      (status, on.isoformat(), reg_id))
+        store.execute(
+            "UPDATE registrations SET status = ?, status_on = ? WHERE id = ?",
+            (status, on.isoformat(), reg_id),
+        )
         store.audit("group.remove-member", "group", group_id)
-        return {"group": group_id, "members": get_group(store, group_id)["members"],
-                "registration": reg_id, "status": status}
+        return {
+            "group": group_id,
+            "members": get_group(store, group_id)["members"],
+            "registration": reg_id,
+            "status": status,
+        }
 
 
 def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, Any]:
@@ -264,19 +311,32 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, A
     with store.write():
         group = _active_group(store, group_id)
         if on.isoformat() < group["started_on"]:
-            raise InvalidInput(_("--date {on} is before the group started ({start})").format(
-                on=on, start=group["started_on"]), _("check --date"))
-        store.execute("UPDATE groups SET status = 'ended', ended_on = ? WHERE id = ?",
-                      (on.isoformat(), group_id))
-        store.execute("UPDATE group_members SET left_on = ? WHERE group_id = ? AND left_on IS NULL",
-                      (on.isoformat(), group_id))
+            raise InvalidInput(
+                _("--date {on} is before the group started ({start})").format(
+                    on=on, start=group["started_on"]
+                ),
+                _("check --date"),
+            )
+        store.execute(
+            "UPDATE groups SET status = 'ended', ended_on = ? WHERE id = ?",
+            (on.isoformat(), group_id),
+        )
+        store.execute(
+            "UPDATE group_members SET left_on = ? WHERE group_id = ? AND left_on IS NULL",
+            (on.isoformat(), group_id),
+        )
         store.audit("group.end", "group", group_id)
         return {"id": group_id, "status": "ended", "ended_on": on.isoformat()}
 
 
 def set_group(
-    store: Store, group_id: int, *, starter_sessions: int | None, followup_weeks: int | None,
-    starter: str | None, open_: bool | None,
+    store: Store,
+    group_id: int,
+    *,
+    starter_sessions: int | None,
+    followup_weeks: int | None,
+    starter: str | None,
+    open_: bool | None,
 ) -> dict[str, Any]:
     _check_plan(starter_sessions, followup_weeks)
     with store.write():
@@ -291,18 +351,23 @@ def set_group(
             if starter_sessions < held:
                 raise InvalidInput(
                     _("group {id} has already held {n} starter sessions").format(
-                        id=group_id, n=held),
+                        id=group_id, n=held
+                    ),
                     _("give {n} or more").format(n=held),
                 )
-            store.execute("UPDATE groups SET starter_sessions = ? WHERE id = ?",
-                          (starter_sessions, group_id))
+            store.execute(
+                "UPDATE groups SET starter_sessions = ? WHERE id = ?", (starter_sessions, group_id)
+            )
             if starter_sessions == held:
-                last = store.value("SELECT max(held_on) FROM sessions WHERE group_id = ?",
-                                   (group_id,)) or group["started_on"]
+                last = (
+                    store.value("SELECT max(held_on) FROM sessions WHERE group_id = ?", (group_id,))
+                    or group["started_on"]
+                )
                 _hand_over(store, group_id, date.fromisoformat(last))
         if followup_weeks is not None:
-            store.execute("UPDATE groups SET followup_weeks = ? WHERE id = ?",
-                          (followup_weeks, group_id))
+            store.execute(
+                "UPDATE groups SET followup_weeks = ? WHERE id = ?", (followup_weeks, group_id)
+            )
         if starter is not None:
             staff_id = catalogue.resolve(store, "staff", starter)["id"]
             store.execute("UPDATE groups SET starter_id = ? WHERE id = ?", (staff_id, group_id))
@@ -312,30 +377,35 @@ def set_group(
         return get_group(store, group_id)
 
 
-def add_session(store: Store, group_id: int, on: date, today: date,
-                attended: int | None = None) -> dict[str, Any]:
+def add_session(
+    store: Store, group_id: int, on: date, today: date, attended: int | None = None
+) -> dict[str, Any]:
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
         if group["status"] != "starting":
             raise Conflict(
                 _("group {id} has held all {n} planned starter sessions").format(
-                    id=group_id, n=group["starter_sessions"]),
+                    id=group_id, n=group["starter_sessions"]
+                ),
                 _("to plan more while it starts: shg groups set {id} --starter-sessions N").format(
-                    id=group_id),
+                    id=group_id
+                ),
             )
         last = store.value("SELECT max(held_on) FROM sessions WHERE group_id = ?", (group_id,))
         earliest = last or group["started_on"]
         if on.isoformat() < earliest:
             raise InvalidInput(
                 _("--date {on} is before the group's last recorded date ({last})").format(
-                    on=on, last=earliest),
+                    on=on, last=earliest
+                ),
                 _("record sessions in the order they were held"),
             )
         if attended is not None and not 0 <= attended <= len(group["members"]):
             raise InvalidInput(
                 _("--attended {n} is not between 0 and the group's {m} members").format(
-                    n=attended, m=len(group["members"])),
+                    n=attended, m=len(group["members"])
+                ),
                 _("count the members who came, not the starter"),
             )
         number = group["sessions_held"] + 1
@@ -347,5 +417,10 @@ def add_session(store: Store, group_id: int, on: date, today: date,
             _hand_over(store, group_id, on)
         store.audit("session.add", "group", group_id)
         after = get_group(store, group_id)
-    return {"group": group_id, "number": number, "of": after["starter_sessions"],
-            "group_status": after["status"], "next_followup": after["next_followup"]}
+    return {
+        "group": group_id,
+        "number": number,
+        "of": after["starter_sessions"],
+        "group_status": after["status"],
+        "next_followup": after["next_followup"],
+    }

@@ -20,34 +20,55 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _validate(
-    name: str, phone: str | None, email: str | None, gender: str | None,
-    birth_year: int | None, source: str | None, today: date,
+    name: str,
+    phone: str | None,
+    email: str | None,
+    gender: str | None,
+    birth_year: int | None,
+    source: str | None,
+    today: date,
 ) -> dict[str, Any]:
     """Check what a coordinator typed; errors name the field, never echo the value."""
     name = clean(name)
     if not name or len(name) > 100:
-        raise InvalidInput(_("the name must be 1 to 100 characters"),
-                           _("a first name or an alias is enough"))
+        raise InvalidInput(
+            _("the name must be 1 to 100 characters"), _("a first name or an alias is enough")
+        )
     phone = clean(phone) if phone else None
     if phone and not _PHONE.match(phone):
-        raise InvalidInput(_("the phone number is not valid"),
-                           _("use digits, spaces and an optional leading +, e.g. 070-123 45 67"))
+        raise InvalidInput(
+            _("the phone number is not valid"),
+            _("use digits, spaces and an optional leading +, e.g. 070-123 45 67"),
+        )
     email = email.strip() if email else None
     if email and (not _EMAIL.match(email) or len(email) > 200):
-        raise InvalidInput(_("the e-mail address is not valid"),
-                           _("give it as name@example.se, or leave it out"))
+        raise InvalidInput(
+            _("the e-mail address is not valid"), _("give it as name@example.se, or leave it out")
+        )
     if gender is not None and gender not in GENDERS:
-        raise InvalidInput(_("unknown gender {value!r}").format(value=gender),
-                           _("use one of: {values}").format(values=", ".join(GENDERS)))
+        raise InvalidInput(
+            _("unknown gender {value!r}").format(value=gender),
+            _("use one of: {values}").format(values=", ".join(GENDERS)),
+        )
     if birth_year is not None and not 1900 <= birth_year <= today.year:
-        raise InvalidInput(_("birth year {year} is not plausible").format(year=birth_year),
-                           _("give a year between 1900 and {year}").format(year=today.year))
+        raise InvalidInput(
+            _("birth year {year} is not plausible").format(year=birth_year),
+            _("give a year between 1900 and {year}").format(year=today.year),
+        )
     source = clean(source) if source else None
     if source and len(source) > 60:
-        raise InvalidInput(_("--source must be at most 60 characters"),
-                           _("say briefly how they found us, e.g. 'nurse' or 'brochure'"))
-    return {"name": name, "phone": phone, "email": email, "gender": gender,
-            "birth_year": birth_year, "source": source}
+        raise InvalidInput(
+            _("--source must be at most 60 characters"),
+            _("say briefly how they found us, e.g. 'nurse' or 'brochure'"),
+        )
+    return {
+        "name": name,
+        "phone": phone,
+        "email": email,
+        "gender": gender,
+        "birth_year": birth_year,
+        "source": source,
+    }
 
 
 def not_after_today(on: date, today: date, what: str = "--date") -> None:
@@ -61,14 +82,20 @@ def not_after_today(on: date, today: date, what: str = "--date") -> None:
 def _find_duplicate(store: Store, person: dict[str, Any], theme_id: int) -> int | None:
     """A waiting or placed registration for this theme by someone with the same name and,
     where both have them, the same phone and e-mail."""
-    found = store.value(
+    found: int | None = store.value(
         """SELECT r.id FROM registrations r JOIN persons p ON p.id = r.person_id
             WHERE p.name_key = ? AND r.theme_id = ? AND r.status IN ('waiting', 'placed')
               AND (p.phone IS NULL OR ? IS NULL OR p.phone = ?)
               AND (p.email IS NULL OR ? IS NULL OR lower(p.email) = lower(?))
             ORDER BY r.id LIMIT 1""",
-        (name_key(person["name"]), theme_id, person["phone"], person["phone"],
-         person["email"], person["email"]),
+        (
+            name_key(person["name"]),
+            theme_id,
+            person["phone"],
+            person["phone"],
+            person["email"],
+            person["email"],
+        ),
     )
     return found
 
@@ -126,15 +153,26 @@ def add_registration(
             )
         person_id = store.insert(
             "persons",
-            {"name": person["name"], "name_key": name_key(person["name"]),
-             "phone": person["phone"], "email": person["email"]},
+            {
+                "name": person["name"],
+                "name_key": name_key(person["name"]),
+                "phone": person["phone"],
+                "email": person["email"],
+            },
         )
         reg_id = store.insert(
             "registrations",
-            {"person_id": person_id, "theme_id": first_theme["id"], "area_id": first_area["id"],
-             "registered_on": on.isoformat(), "status": "waiting", "status_on": on.isoformat(),
-             "gender": person["gender"], "birth_year": person["birth_year"],
-             "source": person["source"]},
+            {
+                "person_id": person_id,
+                "theme_id": first_theme["id"],
+                "area_id": first_area["id"],
+                "registered_on": on.isoformat(),
+                "status": "waiting",
+                "status_on": on.isoformat(),
+                "gender": person["gender"],
+                "birth_year": person["birth_year"],
+                "source": person["source"],
+            },
         )
         for t in {t["id"] for t in other_themes} - {first_theme["id"]}:
             store.execute("INSERT INTO registration_themes VALUES (?, ?)", (reg_id, t))
@@ -143,15 +181,21 @@ def add_registration(
         store.audit("registration.add", "registration", reg_id)
 
         min_size = get_settings(store)["min_size"]
-        ready = []
+        ready: list[dict[str, Any]] = []
         for t in [first_theme, *other_themes]:
             for a in [first_area, *other_areas]:
                 waiting = _candidates(store, t["id"], a["id"])
                 if waiting == min_size and not any(
                     r["theme"] == t["name"] and r["area"] == a["name"] for r in ready
                 ):
-                    ready.append({"theme": t["name"], "area": a["name"], "waiting": waiting,
-                                  "next": start_command(t["name"], a["name"])})
+                    ready.append(
+                        {
+                            "theme": t["name"],
+                            "area": a["name"],
+                            "waiting": waiting,
+                            "next": start_command(t["name"], a["name"]),
+                        }
+                    )
     return {"id": reg_id, "status": "waiting", "ready": ready}
 
 
@@ -176,8 +220,10 @@ def list_registrations(
     store: Store, status: str | None, theme: str | None, area: str | None
 ) -> list[dict[str, Any]]:
     if status is not None and status not in STATUSES:
-        raise InvalidInput(_("unknown status {status!r}").format(status=status),
-                           _("use one of: {values}").format(values=", ".join(STATUSES)))
+        raise InvalidInput(
+            _("unknown status {status!r}").format(status=status),
+            _("use one of: {values}").format(values=", ".join(STATUSES)),
+        )
     params = {
         "status": status,
         "theme": catalogue.resolve(store, "theme", theme)["id"] if theme else None,
@@ -205,21 +251,43 @@ def get_registration(store: Store, reg_id: int) -> dict[str, Any]:
 
 def show_registration(store: Store, reg_id: int) -> dict[str, Any]:
     reg = get_registration(store, reg_id)
-    also_themes = [r["name"] for r in store.rows(
-        "SELECT t.name FROM registration_themes x JOIN themes t ON t.id = x.theme_id "
-        "WHERE x.registration_id = ? ORDER BY t.name", (reg_id,))]
-    also_areas = [r["name"] for r in store.rows(
-        "SELECT a.name FROM registration_areas x JOIN areas a ON a.id = x.area_id "
-        "WHERE x.registration_id = ? ORDER BY a.name", (reg_id,))]
+    also_themes = [
+        r["name"]
+        for r in store.rows(
+            "SELECT t.name FROM registration_themes x JOIN themes t ON t.id = x.theme_id "
+            "WHERE x.registration_id = ? ORDER BY t.name",
+            (reg_id,),
+        )
+    ]
+    also_areas = [
+        r["name"]
+        for r in store.rows(
+            "SELECT a.name FROM registration_areas x JOIN areas a ON a.id = x.area_id "
+            "WHERE x.registration_id = ? ORDER BY a.name",
+            (reg_id,),
+        )
+    ]
     groups = store.rows(
-        "SELECT group_id AS \"group\", joined_on, left_on FROM group_members "
-        "WHERE registration_id = ? ORDER BY joined_on", (reg_id,))
+        'SELECT group_id AS "group", joined_on, left_on FROM group_members '
+        "WHERE registration_id = ? ORDER BY joined_on",
+        (reg_id,),
+    )
     return {
-        "id": reg["id"], "name": reg["name"], "theme": reg["theme"], "area": reg["area"],
-        "also_themes": also_themes, "also_areas": also_areas, "status": reg["status"],
-        "date": reg["registered_on"], "status_date": reg["status_on"],
-        "phone": reg["phone"], "email": reg["email"], "gender": reg["gender"],
-        "birth_year": reg["birth_year"], "source": reg["source"], "groups": groups,
+        "id": reg["id"],
+        "name": reg["name"],
+        "theme": reg["theme"],
+        "area": reg["area"],
+        "also_themes": also_themes,
+        "also_areas": also_areas,
+        "status": reg["status"],
+        "date": reg["registered_on"],
+        "status_date": reg["status_on"],
+        "phone": reg["phone"],
+        "email": reg["email"],
+        "gender": reg["gender"],
+        "birth_year": reg["birth_year"],
+        "source": reg["source"],
+        "groups": groups,
     }
 
 
@@ -235,15 +303,18 @@ def _leave_waiting(store: Store, reg_id: int, status: str, on: date, today: date
             raise Conflict(
                 _("registration {id} is placed in group {group}").format(id=reg_id, group=group),
                 _("to take them out: shg groups remove-member {group} {id}").format(
-                    group=group, id=reg_id),
+                    group=group, id=reg_id
+                ),
             )
         if reg["status"] != "waiting":
             raise Conflict(
                 _("registration {id} is already {status}").format(id=reg_id, status=reg["status"]),
                 _("only waiting registrations can be withdrawn or referred"),
             )
-        store.execute("UPDATE registrations SET status = ?, status_on = ? WHERE id = ?",
-                      (status, on.isoformat(), reg_id))
+        store.execute(
+            "UPDATE registrations SET status = ?, status_on = ? WHERE id = ?",
+            (status, on.isoformat(), reg_id),
+        )
         store.audit(f"registration.{status}", "registration", reg_id)
     return {"id": reg_id, "status": status}
 

@@ -120,7 +120,9 @@ def _ids(joined: str | None) -> list[int]:
     return [int(x) for x in joined.split(",")] if joined else []
 
 
-def ready_groups(store: Store, min_size: int, max_size: int, as_of: date | None = None) -> list[dict[str, Any]]:
+def ready_groups(
+    store: Store, min_size: int, max_size: int, as_of: date | None = None
+) -> list[dict[str, Any]]:
     proposals = propose(load_candidates(store, as_of), min_size, max_size)
     themes = dict(store.execute("SELECT id, name FROM themes").fetchall())
     areas = dict(store.execute("SELECT id, name FROM areas").fetchall())

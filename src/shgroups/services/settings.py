@@ -86,10 +86,15 @@ def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
 
         raise InvalidInput(
             _("unknown setting {key!r}").format(key=key),
-            " ".join(filter(None, [
-                did_you_mean(suggest(key, list(DEFAULTS))),
-                _("Known settings: {names}.").format(names=", ".join(DEFAULTS)),
-            ])),
+            " ".join(
+                filter(
+                    None,
+                    [
+                        did_you_mean(suggest(key, list(DEFAULTS))),
+                        _("Known settings: {names}.").format(names=", ".join(DEFAULTS)),
+                    ],
+                )
+            ),
         )
     with store.write():
         values = _validate({**get_settings(store), key: value})

@@ -30,8 +30,10 @@ def init(db: str | None, county: str, language: str = "sv") -> dict[str, Any]:
         open_db(path).close()  # fails clearly when the file is not an shg database
         return {"db": str(path), "created": False}
     if language not in DEFAULT_AREA:
-        raise Conflict(_("unknown language {lang!r}").format(lang=language),
-                       _("use one of: {values}").format(values=", ".join(DEFAULT_AREA)))
+        raise Conflict(
+            _("unknown language {lang!r}").format(lang=language),
+            _("use one of: {values}").format(values=", ".join(DEFAULT_AREA)),
+        )
     create_db(db or path, lambda store: _seed(store, county, language)).close()
     return {"db": str(path), "created": True}
 
@@ -41,10 +43,46 @@ def init(db: str | None, county: str, language: str = "sv") -> dict[str, Any]:
 # services a coordinator uses, all in one transaction.
 
 _NAMES = [
-    "Anna", "Karin", "Lars", "Maja", "Sara", "Ali", "Eva", "Johan", "Leila", "Nils", "Ingrid",
-    "Fatima", "Per", "Sofia", "Erik", "Hanna", "Mehmet", "Elin", "Oskar", "Lina", "Birgitta",
-    "Ahmed", "Ulla", "Jonas", "Amira", "Kerstin", "Mikael", "Emma", "Goran", "Aisha", "Peter",
-    "Linnea", "Hassan", "Agneta", "Viktor", "Ida", "Bengt", "Nora", "Samir", "Frida",
+    "Anna",
+    "Karin",
+    "Lars",
+    "Maja",
+    "Sara",
+    "Ali",
+    "Eva",
+    "Johan",
+    "Leila",
+    "Nils",
+    "Ingrid",
+    "Fatima",
+    "Per",
+    "Sofia",
+    "Erik",
+    "Hanna",
+    "Mehmet",
+    "Elin",
+    "Oskar",
+    "Lina",
+    "Birgitta",
+    "Ahmed",
+    "Ulla",
+    "Jonas",
+    "Amira",
+    "Kerstin",
+    "Mikael",
+    "Emma",
+    "Goran",
+    "Aisha",
+    "Peter",
+    "Linnea",
+    "Hassan",
+    "Agneta",
+    "Viktor",
+    "Ida",
+    "Bengt",
+    "Nora",
+    "Samir",
+    "Frida",
 ]
 _SOURCES = ["brochure", "nurse", "Försäkringskassan", "friend", "church", "advert", "1177.se"]
 
@@ -60,43 +98,86 @@ class _Demo:
         n = self.count
         on = self.today - timedelta(days=days_ago)
         result = intake.add_registration(
-            self.store, name=f"{_NAMES[n % len(_NAMES)]} {chr(65 + n % 26)}.",
-            theme=theme, area=area, also_themes=extra.get("also_themes", []),
+            self.store,
+            name=f"{_NAMES[n % len(_NAMES)]} {chr(65 + n % 26)}.",
+            theme=theme,
+            area=area,
+            also_themes=extra.get("also_themes", []),
             also_areas=extra.get("also_areas", []),
             phone=f"070-{100 + n:03d} {n % 100:02d} {(n * 7) % 100:02d}" if n % 3 else None,
             email=f"demo{n}@example.se" if n % 3 == 0 else None,
-            gender="man" if n % 5 == 0 else "woman", birth_year=1950 + (n * 7) % 55,
-            source=_SOURCES[n % len(_SOURCES)], on=on, today=self.today, force=True,
+            gender="man" if n % 5 == 0 else "woman",
+            birth_year=1950 + (n * 7) % 55,
+            source=_SOURCES[n % len(_SOURCES)],
+            on=on,
+            today=self.today,
+            force=True,
         )
         return int(result["id"])
 
-    def group(self, theme: str, area: str, size: int, started_days_ago: int, starter: str,
-              sessions: int, followups_ago: list[int], ended_days_ago: int | None = None) -> int:
+    def group(
+        self,
+        theme: str,
+        area: str,
+        size: int,
+        started_days_ago: int,
+        starter: str,
+        sessions: int,
+        followups_ago: list[int],
+        ended_days_ago: int | None = None,
+    ) -> int:
         start = self.today - timedelta(days=started_days_ago)
         members = [self.person(theme, area, started_days_ago + 30 + i) for i in range(size)]
-        group_id = int(groups.start_group(
-            self.store, theme=theme, area=area, members=members, starter=starter,
-            starter_sessions=4, followup_weeks=6, on=start, today=self.today)["id"])
+        group_id = int(
+            groups.start_group(
+                self.store,
+                theme=theme,
+                area=area,
+                members=members,
+                starter=starter,
+                starter_sessions=4,
+                followup_weeks=6,
+                on=start,
+                today=self.today,
+            )["id"]
+        )
         for i in range(sessions):
-            groups.add_session(self.store, group_id, start + timedelta(weeks=i), self.today,
-                               attended=size - i % 2)
+            groups.add_session(
+                self.store, group_id, start + timedelta(weeks=i), self.today, attended=size - i % 2
+            )
         for days_ago in followups_ago:
-            followups.add_followup(self.store, group_id, self.today - timedelta(days=days_ago),
-                                   self.today, "ok", method="phone")
+            followups.add_followup(
+                self.store,
+                group_id,
+                self.today - timedelta(days=days_ago),
+                self.today,
+                "ok",
+                method="phone",
+            )
         if ended_days_ago is not None:
-            groups.end_group(self.store, group_id, self.today - timedelta(days=ended_days_ago),
-                             self.today)
+            groups.end_group(
+                self.store, group_id, self.today - timedelta(days=ended_days_ago), self.today
+            )
         return group_id
 
 
 def _build_demo(store: Store, today: date) -> None:
     _seed(store, "Demo county", "sv")
     store.execute("INSERT INTO settings (key, value) VALUES ('demo', '1')")
-    for area, digital in [("Jönköping", False), ("Huskvarna", False), ("Habo/Mullsjö", False),
-                          ("Värnamo", False), ("Digital", True)]:
+    for area, digital in [
+        ("Jönköping", False),
+        ("Huskvarna", False),
+        ("Habo/Mullsjö", False),
+        ("Värnamo", False),
+        ("Digital", True),
+    ]:
         catalogue.add_area(store, area, digital=digital)
-    for name, role in [("Eva Lind", "starter"), ("Omar Said", "starter"),
-                       ("Lena Berg", "starter"), ("Maria Ek", "coordinator")]:
+    for name, role in [
+        ("Eva Lind", "starter"),
+        ("Omar Said", "starter"),
+        ("Lena Berg", "starter"),
+        ("Maria Ek", "coordinator"),
+    ]:
         catalogue.add_staff(store, name, role)
     demo = _Demo(store, today)
 
@@ -107,15 +188,27 @@ def _build_demo(store: Store, today: date) -> None:
     demo.group("Ensamhet", "Huskvarna", 8, 120, "Lena Berg", 4, [21])  # due later
     demo.group("Separation/skilsmässa", "Jönköping", 6, 14, "Eva Lind", 2, [])  # starting
     demo.group("Att vara anhörig", "Värnamo", 5, 7, "Omar Said", 1, [])  # starting
-    demo.group("Att leva med smärta", "Habo/Mullsjö", 6, 400, "Lena Berg", 4, [330, 280],
-               ended_days_ago=200)  # ended
+    demo.group(
+        "Att leva med smärta",
+        "Habo/Mullsjö",
+        6,
+        400,
+        "Lena Berg",
+        4,
+        [330, 280],
+        ended_days_ago=200,
+    )  # ended
 
     # People waiting: 13, 9, 5, 4 and 2 for one theme and area each.
     for i in range(13):
         demo.person("Utmattning", "Jönköping", 90 - i * 6)
     for i in range(9):
-        demo.person("Stress och oro", "Huskvarna", 70 - i * 7,
-                    also_areas=["Jönköping"] if i % 3 == 0 else [])
+        demo.person(
+            "Stress och oro",
+            "Huskvarna",
+            70 - i * 7,
+            also_areas=["Jönköping"] if i % 3 == 0 else [],
+        )
     for i in range(5):
         demo.person("Att leva med smärta", "Värnamo", 60 - i * 9)
     for i in range(4):
@@ -134,7 +227,8 @@ def build_demo(db: str, today: date) -> dict[str, Any]:
         if not _is_demo(path):
             raise Conflict(
                 _("{path} exists and is not a demo database: it was left untouched").format(
-                    path=path),
+                    path=path
+                ),
                 _("give the demo another path, e.g. `shg demo shg-demo.db`"),
             )
         for suffix in ("", "-wal", "-shm", "-journal"):
@@ -149,7 +243,7 @@ def _is_demo(path: Path) -> bool:
     except StorageError:
         return False
     try:
-        return store.value("SELECT value FROM settings WHERE key = 'demo'") == "1"
+        return bool(store.value("SELECT value FROM settings WHERE key = 'demo'") == "1")
     finally:
         store.close()
 
