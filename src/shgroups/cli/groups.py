@@ -39,10 +39,10 @@ GROUP_COLUMNS = [
     ("theme", _("Theme")),
     ("area", _("Area")),
     ("status", _("Status")),
-    ("member_count", _("Members")),
+    ("member_count", _("Size")),
+    ("phase", _("Start")),
     ("starter", _("Starter")),
-    ("phase", _("Sessions")),
-    ("next_followup", _("Next follow-up")),
+    ("next_followup", _("Next due")),
 ]
 
 

@@ -12,6 +12,9 @@ from typing import Any
 
 Column = tuple[str, str]  # (key in the row, header)
 
+# Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
+WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method"}
+
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
@@ -50,8 +53,9 @@ def table(
         console.print(empty)
         return
     grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
-    for _key, header in columns:
-        grid.add_column(header, overflow="fold")
+    for key, header in columns:
+        wraps = key in WRAPPING
+        grid.add_column(header, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
     for row in rows:
         grid.add_row(
             *(_cell(row.get(key)) for key, _h in columns),
