@@ -315,3 +315,29 @@ def test_end_group(run: Run, db: Path) -> None:
     ] == [1]
     assert json.loads(run("groups", "list", "--status", "running", "--json").stdout) == []
     assert "has ended" in run("groups", "end", "1", code=1).stderr
+
+
+def test_set_followup_interval_and_starter(run: Run, db: Path) -> None:
+    run("staff", "add", "Omar Said")
+    register(run, 5)
+    run(
+        "groups",
+        "start",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--date",
+        "2026-10-06",
+        "--starter-sessions",
+        "1",
+    )
+    run("sessions", "add", "1", "--date", "2026-10-06")
+    group = json.loads(
+        run(
+            "groups", "set", "1", "--followup-weeks", "4", "--starter", "omar said", "--json"
+        ).stdout
+    )
+    assert (group["next_followup"], group["starter"]) == ("2026-11-03", "Omar Said")
+    assert "unknown staff member" in run("groups", "set", "1", "--starter", "Nobody", code=1).stderr
+    assert "between 1 and 52" in run("groups", "set", "1", "--followup-weeks", "0", code=1).stderr

@@ -215,3 +215,43 @@ def test_unexpected_failure_shows_no_personal_data(
     for token in ("Tokenname", "0701112233", "qx7@example.se", "Traceback"):
         assert token not in output
     assert counts(db)["registrations"] == 0
+
+
+def test_audit_names_actor_and_record_never_the_person(run: Run, db: Path) -> None:
+    run(
+        "intake",
+        "add",
+        "--name",
+        "Auditname Zq",
+        "--theme",
+        "Ensamhet",
+        "--phone",
+        "0705556677",
+        env={"SHG_USER": "maria"},
+    )
+    run("intake", "withdraw", "1")
+    conn = sqlite3.connect(db)
+    rows = conn.execute(
+        "SELECT actor, action, entity, entity_id FROM audit "
+        "WHERE entity = 'registration' ORDER BY id"
+    ).fetchall()
+    dump = "\n".join(conn.iterdump())
+    conn.close()
+    assert rows == [
+        ("maria", "registration.add", "registration", 1),
+        ("tester", "registration.withdrawn", "registration", 1),
+    ]
+    audit_lines = [line for line in dump.splitlines() if 'INSERT INTO "audit"' in line]
+    assert audit_lines and not any(
+        "Auditname" in line or "0705556677" in line for line in audit_lines
+    )
+
+
+def test_python_dash_m_runs_the_cli() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "shgroups", "--version"], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0 and result.stdout.startswith("shg ")

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from shgroups.i18n import _
+
 Column = tuple[str, str]  # (key in the row, header)
 
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
@@ -29,7 +31,7 @@ def _cell(value: Any) -> str:
     if value is None:
         return "–"
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _("yes") if value else _("no")
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)
     return str(value)

@@ -18,12 +18,12 @@ DEFAULTS: dict[str, Any] = {
 }
 
 DESCRIPTIONS = {
-    "county": "the county's or region's name",
-    "language": "language of theme names and, later, of messages: sv, nb or en",
-    "min_size": "fewest people to start a group",
-    "max_size": "most people in a group",
-    "starter_sessions": "sessions the starter (igångsättare) attends, by default",
-    "followup_weeks": "weeks between follow-ups of a running group, by default",
+    "county": _("the county's or region's name"),
+    "language": _("language of the theme catalogue: sv, nb or en"),
+    "min_size": _("fewest people to start a group"),
+    "max_size": _("most people in a group"),
+    "starter_sessions": _("sessions the starter (igångsättare) attends, by default"),
+    "followup_weeks": _("weeks between follow-ups of a running group, by default"),
 }
 
 
