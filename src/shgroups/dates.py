@@ -57,3 +57,23 @@ def week_end(day: date) -> date:
 def iso_week(day: date) -> str:
     year, week, _weekday = day.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def not_after_today(on: date, today: date) -> None:
+    """Sessions, follow-ups and registrations are recorded after they happen."""
+    if on > today:
+        raise InvalidInput(
+            _("--date {on} is after today ({today})").format(on=on, today=today),
+            _("record things on or after the day they happen"),
+        )
+
+
+def not_before(on: date, earliest: str, event: str) -> None:
+    """Refuse a --date before an earlier event of the same record (ISO date `earliest`)."""
+    if on.isoformat() < earliest:
+        raise InvalidInput(
+            _("--date {on} is before {event} ({earliest})").format(
+                on=on, event=event, earliest=earliest
+            ),
+            _("check --date: events are recorded in the order they happened"),
+        )

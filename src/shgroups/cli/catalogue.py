@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from shgroups.cli.common import DateOpt, JsonOpt, store, when
-from shgroups.cli.output import message, print_json, table
+from shgroups.cli.output import message, print_json, rows_out
 from shgroups.i18n import _
 from shgroups.services import catalogue as service
 
@@ -24,11 +24,8 @@ def themes_list(
     """List themes with how many wait for each (first choice)."""
     with store() as db:
         rows = service.list_themes(db, retired)
-    if as_json:
-        print_json(rows)
-    else:
-        columns = [("id", "ID"), ("name", _("Theme")), ("waiting", _("Waiting"))]
-        table(rows, columns + ([("retired", _("Retired"))] if retired else []))
+    columns = [("id", "ID"), ("name", _("Theme")), ("waiting", _("Waiting"))]
+    rows_out(rows, as_json, columns + ([("retired", _("Retired"))] if retired else []))
 
 
 @themes_app.command("add")
@@ -74,19 +71,17 @@ def areas_list(as_json: JsonOpt = False) -> None:
     """List areas with how many wait in each (first choice)."""
     with store() as db:
         rows = service.list_areas(db)
-    if as_json:
-        print_json(rows)
-    else:
-        table(
-            rows,
-            [
-                ("id", "ID"),
-                ("name", _("Area")),
-                ("waiting", _("Waiting")),
-                ("digital", _("Digital")),
-                ("default", _("Default")),
-            ],
-        )
+    rows_out(
+        rows,
+        as_json,
+        [
+            ("id", "ID"),
+            ("name", _("Area")),
+            ("waiting", _("Waiting")),
+            ("digital", _("Digital")),
+            ("default", _("Default")),
+        ],
+    )
 
 
 @areas_app.command("add")
@@ -121,18 +116,16 @@ def staff_list(as_json: JsonOpt = False) -> None:
     """List staff with the number of active groups they start."""
     with store() as db:
         rows = service.list_staff(db)
-    if as_json:
-        print_json(rows)
-    else:
-        table(
-            rows,
-            [
-                ("id", "ID"),
-                ("name", _("Name")),
-                ("role", _("Role")),
-                ("groups", _("Active groups")),
-            ],
-        )
+    rows_out(
+        rows,
+        as_json,
+        [
+            ("id", "ID"),
+            ("name", _("Name")),
+            ("role", _("Role")),
+            ("groups", _("Active groups")),
+        ],
+    )
 
 
 def _done(result: dict[str, object], as_json: bool, text: str) -> None:

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from shgroups.cli.common import AsOfOpt, DateOpt, JsonOpt, store, when
-from shgroups.cli.output import message, print_json, table
+from shgroups.cli.output import message, print_json, rows_out
 from shgroups.dates import iso_week, parse_week, today
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _
@@ -32,11 +32,9 @@ def due(
     day = parse_week(week) if week else when(as_of, "--as-of")
     with store() as db:
         rows = service.due(db, day, starter)
-    if as_json:
-        print_json(rows)
-        return
-    table(
+    rows_out(
         rows,
+        as_json,
         [
             ("group", _("Group")),
             ("theme", _("Theme")),

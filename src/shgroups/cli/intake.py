@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from shgroups.cli.common import DateOpt, ForceOpt, JsonOpt, store, when
-from shgroups.cli.output import fields, message, print_json, table
+from shgroups.cli.output import fields, message, print_json, rows_out
 from shgroups.dates import today
 from shgroups.i18n import _
 from shgroups.services import intake as service
@@ -103,21 +103,19 @@ def list_(
     """List registrations, longest waiting first."""
     with store() as db:
         rows = service.list_registrations(db, status, theme, area)
-    if as_json:
-        print_json(rows)
-    else:
-        table(
-            rows,
-            [
-                ("id", "ID"),
-                ("name", _("Name")),
-                ("theme", _("Theme")),
-                ("area", _("Area")),
-                ("status", _("Status")),
-                ("date", _("Registered")),
-            ],
-            empty=_("No registrations match."),
-        )
+    rows_out(
+        rows,
+        as_json,
+        [
+            ("id", "ID"),
+            ("name", _("Name")),
+            ("theme", _("Theme")),
+            ("area", _("Area")),
+            ("status", _("Status")),
+            ("date", _("Registered")),
+        ],
+        empty=_("No registrations match."),
+    )
 
 
 @app.command("show")

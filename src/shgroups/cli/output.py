@@ -76,3 +76,13 @@ def fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
     width = max(len(label) for label, _v in pairs)
     for label, value in pairs:
         console.print(f"  {label:<{width}}  {_cell(value)}", markup=False)
+
+
+def rows_out(
+    rows: Sequence[dict[str, Any]], as_json: bool, columns: Sequence[Column], **options: Any
+) -> None:
+    """A list command's answer: the rows as JSON, or a table of the chosen columns."""
+    if as_json:
+        print_json(rows)
+    else:
+        table(rows, columns, **options)

@@ -5,12 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from shgroups.dates import week_end
+from shgroups.dates import not_after_today, not_before, week_end
 from shgroups.errors import Conflict, InvalidInput
 from shgroups.i18n import _
 from shgroups.services import catalogue
 from shgroups.services.groups import GROUP_SQL, get_group
-from shgroups.services.intake import not_after_today
 from shgroups.storage import Store
 
 OUTCOMES = ("ok", "needs-support", "ending")
@@ -70,13 +69,7 @@ def add_followup(
                 else _("group {id} has ended").format(id=group_id),
                 _("`shg followups due` lists the groups to follow up"),
             )
-        if on.isoformat() < group["handover_on"]:
-            raise InvalidInput(
-                _("--date {on} is before the group was handed over ({handover})").format(
-                    on=on, handover=group["handover_on"]
-                ),
-                _("check --date"),
-            )
+        not_before(on, group["handover_on"], _("the group was handed over"))
         store.insert(
             "followups",
             {

@@ -5,10 +5,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from shgroups.dates import not_after_today, not_before
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.i18n import _
 from shgroups.services import catalogue
-from shgroups.services.intake import get_registration, not_after_today
+from shgroups.services.intake import get_registration
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
@@ -250,6 +251,7 @@ def add_member(
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
+        not_before(on, group["started_on"], _("the group started"))
         reg = _waiting_member(store, reg_id, on)
         settings = get_settings(store)
         if not force and len(group["members"]) >= settings["max_size"]:
@@ -281,6 +283,7 @@ def remove_member(
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
+        not_before(on, group["started_on"], _("the group started"))
         if reg_id not in group["members"]:
             raise NotFound(
                 _("registration {id} is not a member of group {group}").format(
@@ -310,13 +313,7 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, A
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
-        if on.isoformat() < group["started_on"]:
-            raise InvalidInput(
-                _("--date {on} is before the group started ({start})").format(
-                    on=on, start=group["started_on"]
-                ),
-                _("check --date"),
-            )
+        not_before(on, group["started_on"], _("the group started"))
         store.execute(
             "UPDATE groups SET status = 'ended', ended_on = ? WHERE id = ?",
             (on.isoformat(), group_id),
@@ -393,14 +390,7 @@ def add_session(
                 ),
             )
         last = store.value("SELECT max(held_on) FROM sessions WHERE group_id = ?", (group_id,))
-        earliest = last or group["started_on"]
-        if on.isoformat() < earliest:
-            raise InvalidInput(
-                _("--date {on} is before the group's last recorded date ({last})").format(
-                    on=on, last=earliest
-                ),
-                _("record sessions in the order they were held"),
-            )
+        not_before(on, last or group["started_on"], _("the group's last session or start"))
         if attended is not None and not 0 <= attended <= len(group["members"]):
             raise InvalidInput(
                 _("--attended {n} is not between 0 and the group's {m} members").format(

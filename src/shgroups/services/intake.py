@@ -7,6 +7,7 @@ import shlex
 from datetime import date
 from typing import Any
 
+from shgroups.dates import not_after_today
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.i18n import _
 from shgroups.names import clean, name_key
@@ -69,14 +70,6 @@ def _validate(
         "birth_year": birth_year,
         "source": source,
     }
-
-
-def not_after_today(on: date, today: date, what: str = "--date") -> None:
-    if on > today:
-        raise InvalidInput(
-            _("{what} {on} is after today ({today})").format(what=what, on=on, today=today),
-            _("record things on or after the day they happen"),
-        )
 
 
 def _find_duplicate(store: Store, person: dict[str, Any], theme_id: int) -> int | None:
