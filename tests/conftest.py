@@ -91,6 +91,7 @@ def register(
         result = run(
             "intake",
             "add",
+            "--consent",
             "--name",
             f"Person {i}",
             "--theme",

@@ -41,6 +41,7 @@ def test_demo_shows_every_command_something_real(run: Run, tmp_path: Path) -> No
         *use,
         "intake",
         "add",
+        "--consent",
         "--name",
         "Ny",
         "--theme",
@@ -66,7 +67,7 @@ def test_demo_never_touches_the_real_database(run: Run, environment: Path) -> No
 def test_demo_can_be_rebuilt(run: Run, tmp_path: Path) -> None:
     demo = tmp_path / "demo.db"
     run("demo", str(demo))
-    run("--db", str(demo), "intake", "add", "--name", "Extra", "--theme", "Ensamhet")
+    run("--db", str(demo), "intake", "add", "--consent", "--name", "Extra", "--theme", "Ensamhet")
     run("demo", str(demo))
     names = [
         r["name"] for r in json.loads(run("--db", str(demo), "intake", "list", "--json").stdout)

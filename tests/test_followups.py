@@ -154,6 +154,7 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
             run(
                 "intake",
                 "add",
+                "--consent",
                 "--name",
                 f"P{i}",
                 "--theme",
@@ -168,7 +169,16 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
     on("2026-01-20")
     out = json.loads(
         run(
-            "intake", "add", "--name", "P4", "--theme", "Ensamhet", "--area", "Huskvarna", "--json"
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "P4",
+            "--theme",
+            "Ensamhet",
+            "--area",
+            "Huskvarna",
+            "--json",
         ).stdout
     )
     assert out["ready"] == [{"theme": "Ensamhet", "area": "Huskvarna", "waiting": 5}]

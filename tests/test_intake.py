@@ -12,6 +12,7 @@ def test_add_and_show(run: Run, db: Path) -> None:
     result = run(
         "intake",
         "add",
+        "--consent",
         "--name",
         "Anna",
         "--theme",
@@ -32,6 +33,8 @@ def test_add_and_show(run: Run, db: Path) -> None:
         "1975",
         "--source",
         "nurse",
+        "--note",
+        "Föredrar kvällar",
         "--date",
         "2026-11-02",
         "--json",
@@ -54,13 +57,19 @@ def test_add_and_show(run: Run, db: Path) -> None:
         "birth_year": 1975,
         "source": "nurse",
         "groups": [],
+        "note": "Föredrar kvällar",
+        "confirmed_on": "2026-11-02",
+        "basis": "consent",
+        "consent_on": "2026-11-02",
+        "informed_on": None,
+        "info_version": "1",
     }
     table = run("intake", "show", "1").stdout
     assert "Anna" in table and "070-123 45 67" in table
 
 
 def test_default_area_and_date(run: Run, db: Path) -> None:
-    run("intake", "add", "--name", "Bo", "--theme", "Ensamhet")
+    run("intake", "add", "--consent", "--name", "Bo", "--theme", "Ensamhet")
     (row,) = json.loads(run("intake", "list", "--json").stdout)
     assert row == {
         "id": 1,
@@ -73,10 +82,13 @@ def test_default_area_and_date(run: Run, db: Path) -> None:
 
 
 def test_alias_and_new_theme(run: Run, db: Path) -> None:
-    run("intake", "add", "--name", "Bo", "--theme", "sorg")  # an alias of "Nära anhörigs död"
+    run(
+        "intake", "add", "--consent", "--name", "Bo", "--theme", "sorg"
+    )  # an alias of "Nära anhörigs död"
     run(
         "intake",
         "add",
+        "--consent",
         "--name",
         "Cilla",
         "--theme",
@@ -96,7 +108,16 @@ def test_alias_and_new_theme(run: Run, db: Path) -> None:
 def test_fifth_registration_proposes_a_group(run: Run, db: Path) -> None:
     register(run, 4)
     result = run(
-        "intake", "add", "--name", "Femte", "--theme", "Utmattning", "--area", "Jönköping", "--json"
+        "intake",
+        "add",
+        "--consent",
+        "--name",
+        "Femte",
+        "--theme",
+        "Utmattning",
+        "--area",
+        "Jönköping",
+        "--json",
     )
     assert json.loads(result.stdout)["ready"] == [
         {"theme": "Utmattning", "area": "Jönköping", "waiting": 5}
@@ -106,6 +127,7 @@ def test_fifth_registration_proposes_a_group(run: Run, db: Path) -> None:
     result = run(
         "intake",
         "add",
+        "--consent",
         "--name",
         "Sjätte",
         "--theme",
@@ -122,6 +144,7 @@ def test_alternative_choice_can_bring_a_pair_to_the_minimum(run: Run, db: Path) 
     result = run(
         "intake",
         "add",
+        "--consent",
         "--name",
         "Ny",
         "--theme",
@@ -140,21 +163,61 @@ def test_alternative_choice_can_bring_a_pair_to_the_minimum(run: Run, db: Path) 
 
 
 def test_same_person_twice_is_refused_unless_forced(run: Run, db: Path) -> None:
-    run("intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--phone", "0701234567")
-    result = run("intake", "add", "--name", " anna ", "--theme", "ensamhet", code=1)
+    run(
+        "intake",
+        "add",
+        "--consent",
+        "--name",
+        "Anna",
+        "--theme",
+        "Ensamhet",
+        "--phone",
+        "0701234567",
+    )
+    result = run("intake", "add", "--consent", "--name", " anna ", "--theme", "ensamhet", code=1)
     assert "registration 1" in result.stderr and "--force" in result.stderr
     assert "Anna" not in result.stderr  # errors name record ids, not people
     # A different phone number means a different Anna.
-    run("intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--phone", "0709999999")
-    run("intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--force")
+    run(
+        "intake",
+        "add",
+        "--consent",
+        "--name",
+        "Anna",
+        "--theme",
+        "Ensamhet",
+        "--phone",
+        "0709999999",
+    )
+    run("intake", "add", "--consent", "--name", "Anna", "--theme", "Ensamhet", "--force")
     # The same Anna may wait for another theme too.
-    run("intake", "add", "--name", "Anna", "--theme", "Utmattning", "--phone", "0701234567")
+    run(
+        "intake",
+        "add",
+        "--consent",
+        "--name",
+        "Anna",
+        "--theme",
+        "Utmattning",
+        "--phone",
+        "0701234567",
+    )
     assert len(json.loads(run("intake", "list", "--json").stdout)) == 4
 
 
 def test_list_filters(run: Run, db: Path) -> None:
     register(run, 2, "Ensamhet", "Huskvarna")
-    run("intake", "add", "--name", "Alt", "--theme", "Utmattning", "--also-theme", "Ensamhet")
+    run(
+        "intake",
+        "add",
+        "--consent",
+        "--name",
+        "Alt",
+        "--theme",
+        "Utmattning",
+        "--also-theme",
+        "Ensamhet",
+    )
     run("intake", "withdraw", "1")
     rows = json.loads(run("intake", "list", "--theme", "ensamhet", "--json").stdout)
     assert [r["id"] for r in rows] == [1, 2, 3]
@@ -194,33 +257,78 @@ def test_withdraw_and_refer(run: Run, db: Path) -> None:
 
 def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path) -> None:
     result = run(
-        "intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--email", "anna-at-home", code=1
+        "intake",
+        "add",
+        "--consent",
+        "--name",
+        "Anna",
+        "--theme",
+        "Ensamhet",
+        "--email",
+        "anna-at-home",
+        code=1,
     )
     assert "e-mail" in result.stderr and "anna-at-home" not in result.stderr
     result = run(
-        "intake", "add", "--name", "Anna", "--theme", "Ensamhet", "--phone", "ring mig", code=1
+        "intake",
+        "add",
+        "--consent",
+        "--name",
+        "Anna",
+        "--theme",
+        "Ensamhet",
+        "--phone",
+        "ring mig",
+        code=1,
     )
     assert "phone" in result.stderr and "ring mig" not in result.stderr
     assert (
         "gender"
         in run(
-            "intake", "add", "--name", "A", "--theme", "Ensamhet", "--gender", "f", code=1
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "A",
+            "--theme",
+            "Ensamhet",
+            "--gender",
+            "f",
+            code=1,
         ).stderr
     )
     assert (
         "birth year"
         in run(
-            "intake", "add", "--name", "A", "--theme", "Ensamhet", "--birth-year", "1850", code=1
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "A",
+            "--theme",
+            "Ensamhet",
+            "--birth-year",
+            "1850",
+            code=1,
         ).stderr
     )
     assert (
         "after today"
         in run(
-            "intake", "add", "--name", "A", "--theme", "Ensamhet", "--date", "2026-12-01", code=1
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "A",
+            "--theme",
+            "Ensamhet",
+            "--date",
+            "2026-12-01",
+            code=1,
         ).stderr
     )
 
 
 def test_email_starting_with_a_dash(run: Run, db: Path) -> None:
-    run("intake", "add", "--name", "A", "--theme", "Ensamhet", "--email=-x@example.se")
+    run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet", "--email=-x@example.se")
     assert json.loads(run("intake", "show", "1", "--json").stdout)["email"] == "-x@example.se"

@@ -45,27 +45,77 @@ def busy_register(run: Run, db: Path) -> Path:
 
 MISTAKES = [
     (
-        ["intake", "add", "--name", "X", "--theme", "Utmatning", "--area", "Jönköping"],
+        [
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "X",
+            "--theme",
+            "Utmatning",
+            "--area",
+            "Jönköping",
+        ],
         "unknown theme 'Utmatning'",
         "Did you mean 'Utmattning'",
     ),
     (
-        ["intake", "add", "--name", "X", "--theme", "Utmattning", "--area", "Jonkoping"],
+        [
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "X",
+            "--theme",
+            "Utmattning",
+            "--area",
+            "Jonkoping",
+        ],
         "unknown area 'Jonkoping'",
         "Did you mean 'Jönköping'",
     ),
     (
-        ["intake", "add", "--name", "X", "--theme", "Utmattning", "--also-area", "Huskvarn"],
+        [
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "X",
+            "--theme",
+            "Utmattning",
+            "--also-area",
+            "Huskvarn",
+        ],
         "unknown area 'Huskvarn'",
         "Did you mean 'Huskvarna'",
     ),
     (
-        ["intake", "add", "--name", "X", "--theme", "Utmattning", "--date", "2026-02-30"],
+        [
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "X",
+            "--theme",
+            "Utmattning",
+            "--date",
+            "2026-02-30",
+        ],
         "'2026-02-30' is not a valid date",
         "YYYY-MM-DD",
     ),
     (
-        ["intake", "add", "--name", "Person 1", "--theme", "Utmattning", "--area", "Jönköping"],
+        [
+            "intake",
+            "add",
+            "--consent",
+            "--name",
+            "Person 1",
+            "--theme",
+            "Utmattning",
+            "--area",
+            "Jönköping",
+        ],
         "looks like registration 1",
         "--force",
     ),
@@ -132,6 +182,7 @@ def test_db_path_without_an_shg_database(run: Run, tmp_path: Path) -> None:
         str(tmp_path / "other.db"),
         "intake",
         "add",
+        "--consent",
         "--name",
         "A",
         "--theme",
@@ -146,4 +197,4 @@ def test_db_path_without_an_shg_database(run: Run, tmp_path: Path) -> None:
 
 def test_usage_errors_exit_2(run: Run, db: Path) -> None:
     run("groups", "show", "seven", code=2)
-    run("intake", "add", "--theme", "Ensamhet", code=2)  # --name missing
+    run("intake", "add", "--consent", "--theme", "Ensamhet", code=2)  # --name missing

@@ -33,7 +33,7 @@ def test_init_in_norwegian_names_themes_in_norwegian(run: Run) -> None:
     names = [t["name"] for t in json.loads(run("themes", "list", "--json").stdout)]
     assert "Utmattelse" in names
     # The Swedish name still matches, as an alias.
-    run("intake", "add", "--name", "Kari", "--theme", "Utmattning")
+    run("intake", "add", "--consent", "--name", "Kari", "--theme", "Utmattning")
     listed = json.loads(run("intake", "list", "--json").stdout)
     assert listed[0]["theme"] == "Utmattelse" and listed[0]["area"] == "Hele fylket"
 
@@ -47,6 +47,10 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
         "max_size": 8,
         "starter_sessions": 4,
         "followup_weeks": 6,
+        "legal_basis": "consent",
+        "info_version": "1",
+        "waiting_months": 12,
+        "identity_months": 6,
     }
     assert json.loads(run("settings", "set", "min_size", "4", "--json").stdout)["min_size"] == 4
     assert json.loads(run("settings", "show", "--json").stdout)["min_size"] == 4
@@ -68,7 +72,7 @@ def test_themes_add_rename_retire(run: Run, db: Path) -> None:
     added = json.loads(
         run("themes", "add", "Att vara nyinflyttad", "--alias", "nyinflyttad", "--json").stdout
     )
-    run("intake", "add", "--name", "Ada", "--theme", "NYINFLYTTAD")
+    run("intake", "add", "--consent", "--name", "Ada", "--theme", "NYINFLYTTAD")
     run("themes", "rename", "Att vara nyinflyttad", "Ny i stan")
     themes = {t["name"]: t for t in json.loads(run("themes", "list", "--json").stdout)}
     assert themes["Ny i stan"] == {
@@ -78,7 +82,7 @@ def test_themes_add_rename_retire(run: Run, db: Path) -> None:
         "retired": None,
     }
     # The old name keeps matching after a rename.
-    run("intake", "add", "--name", "Bea", "--theme", "att vara  nyinflyttad")
+    run("intake", "add", "--consent", "--name", "Bea", "--theme", "att vara  nyinflyttad")
     # A theme with people waiting cannot be retired …
     result = run("themes", "retire", "Ny i stan", code=1)
     assert "2 people still wait" in result.stderr
@@ -88,16 +92,16 @@ def test_themes_add_rename_retire(run: Run, db: Path) -> None:
     assert "Ensamhet" in [
         t["name"] for t in json.loads(run("themes", "list", "--retired", "--json").stdout)
     ]
-    result = run("intake", "add", "--name", "Cid", "--theme", "Ensamhet", code=1)
+    result = run("intake", "add", "--consent", "--name", "Cid", "--theme", "Ensamhet", code=1)
     assert "retired" in result.stderr
     result = run("themes", "add", "utmattning", code=1)
     assert "already exists" in result.stderr
 
 
 def test_areas_and_default(run: Run, db: Path) -> None:
-    run("intake", "add", "--name", "Ada", "--theme", "Ensamhet")
+    run("intake", "add", "--consent", "--name", "Ada", "--theme", "Ensamhet")
     run("areas", "add", "Habo/Mullsjö", "--default")
-    run("intake", "add", "--name", "Bea", "--theme", "Ensamhet")
+    run("intake", "add", "--consent", "--name", "Bea", "--theme", "Ensamhet")
     areas = {a["name"]: a for a in json.loads(run("areas", "list", "--json").stdout)}
     assert areas["Hela länet"]["waiting"] == 1 and not areas["Hela länet"]["default"]
     assert areas["Habo/Mullsjö"]["waiting"] == 1 and areas["Habo/Mullsjö"]["default"]

@@ -70,39 +70,31 @@ def test_connection_settings(run: Run, environment: Path, monkeypatch: pytest.Mo
 
 
 def test_schema(run: Run, environment: Path) -> None:
+    import sqlite_utils
+
     run("init")
-    assert sorted(counts(environment)) == [
-        "areas",
-        "audit",
-        "followups",
-        "group_members",
-        "groups",
-        "persons",
-        "registration_areas",
-        "registration_themes",
-        "registrations",
-        "sessions",
-        "settings",
-        "staff",
-        "theme_aliases",
-        "themes",
-    ]
-    conn = sqlite3.connect(environment)
-    columns = {r[1] for r in conn.execute("PRAGMA table_info(registrations)")}
-    conn.close()
-    # Facts for statistics only: identity lives in `persons`.
-    assert columns == {
-        "id",
-        "person_id",
-        "theme_id",
-        "area_id",
-        "registered_on",
-        "status",
-        "status_on",
-        "gender",
-        "birth_year",
-        "source",
-    }
+    db = sqlite_utils.Database(environment)
+    tables = {name: db[name].columns_dict for name in db.table_names()}  # type: ignore[union-attr]
+    db.close()
+    assert sorted(tables) == [
+        "areas", "audit", "followups", "group_members", "groups", "persons",
+        "registration_areas", "registration_themes", "registrations", "sessions", "settings",
+        "staff", "theme_aliases", "themes",
+    ]  # fmt: skip
+    # Identity: everything erasure removes.
+    assert tables["persons"] == {
+        "id": int, "name": str, "name_key": str, "phone": str, "email": str, "note": str,
+    }  # fmt: skip
+    # Facts that statistics and the readiness rule need: no identity.
+    assert tables["registrations"] == {
+        "id": int, "person_id": int, "theme_id": int, "area_id": int, "registered_on": str,
+        "status": str, "status_on": str, "gender": str, "birth_year": int, "source": str,
+        "basis": str, "consent_on": str, "informed_on": str, "info_version": str,
+        "confirmed_on": str,
+    }  # fmt: skip
+    assert tables["audit"] == {
+        "id": int, "at": str, "actor": str, "action": str, "entity": str, "entity_id": int,
+    }  # fmt: skip
 
 
 @pytest.mark.parametrize(
@@ -112,7 +104,9 @@ def test_files_that_are_not_shg_databases(run: Run, tmp_path: Path, content: byt
     path = tmp_path / "not.db"
     path.write_bytes(content)
     before = sha(path)
-    result = run("--db", str(path), "intake", "add", "--name", "A", "--theme", "X", code=1)
+    result = run(
+        "--db", str(path), "intake", "add", "--consent", "--name", "A", "--theme", "X", code=1
+    )
     assert "holds no shg database" in result.stderr and "Traceback" not in result.stderr
     assert sha(path) == before
     assert run("--db", str(path), "init", code=1).stderr.startswith("Error: ")
@@ -145,7 +139,7 @@ def test_pending_migrations_are_applied_once(
     run: Run, environment: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     run("init")
-    run("intake", "add", "--name", "A", "--theme", "Ensamhet")
+    run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet")
     extra = ["ALTER TABLE groups ADD COLUMN venue TEXT"]
     monkeypatch.setattr(storage, "MIGRATIONS", [*migrations.MIGRATIONS, extra])
     monkeypatch.setattr(storage, "SCHEMA_VERSION", migrations.SCHEMA_VERSION + 1)
@@ -166,7 +160,7 @@ def test_a_write_waits_for_the_lock_then_gives_up_cleanly(
     other.execute("BEGIN IMMEDIATE")  # another coordinator is in the middle of a write
     try:
         before = counts(db)
-        result = run("intake", "add", "--name", "A", "--theme", "Ensamhet", code=1)
+        result = run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet", code=1)
         assert "database is busy" in result.stderr and "try again" in result.stderr
         # Reading is not blocked by a writer.
         assert json.loads(run("groups", "list", "--json").stdout) == []
@@ -174,7 +168,7 @@ def test_a_write_waits_for_the_lock_then_gives_up_cleanly(
         other.execute("ROLLBACK")
         other.close()
     assert counts(db) == before
-    run("intake", "add", "--name", "A", "--theme", "Ensamhet")
+    run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet")
 
 
 def test_failed_write_rolls_back_everything(db: Path) -> None:
@@ -200,6 +194,7 @@ def test_unexpected_failure_shows_no_personal_data(
     result = run(
         "intake",
         "add",
+        "--consent",
         "--name",
         "Tokenname Qx7",
         "--theme",
@@ -221,6 +216,7 @@ def test_audit_names_actor_and_record_never_the_person(run: Run, db: Path) -> No
     run(
         "intake",
         "add",
+        "--consent",
         "--name",
         "Auditname Zq",
         "--theme",

@@ -124,5 +124,17 @@ M001_INITIAL = [
     )""",
 ]
 
-MIGRATIONS: list[list[str]] = [M001_INITIAL]
+# The legal basis of each registration (consent, or a public authority's task), the version
+# of the information text the person was given, and when a waiting registration was last
+# confirmed (retention counts from it).
+M002_BASIS_AND_RETENTION = [
+    "ALTER TABLE registrations ADD COLUMN basis TEXT",
+    "ALTER TABLE registrations ADD COLUMN consent_on TEXT",
+    "ALTER TABLE registrations ADD COLUMN informed_on TEXT",
+    "ALTER TABLE registrations ADD COLUMN info_version TEXT",
+    "ALTER TABLE registrations ADD COLUMN confirmed_on TEXT",
+    "CREATE INDEX audit_entity ON audit(entity, entity_id)",
+]
+
+MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_BASIS_AND_RETENTION]
 SCHEMA_VERSION = len(MIGRATIONS)

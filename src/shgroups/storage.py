@@ -145,6 +145,12 @@ class Store:
                 raise _sqlite_error(exc) from None
             raise
 
+    def checkpoint(self) -> bool:
+        """Move the WAL into the database file and empty it, so that erased bytes are gone
+        from both. False when another connection kept it from finishing."""
+        busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        return bool(busy == 0)
+
     def close(self) -> None:
         self.conn.close()
 
@@ -264,3 +270,21 @@ def create_db(db: str | os.PathLike[str] | None, seed: Callable[[Store], None]) 
         raise
     os.chmod(path, 0o600)
     return store
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write an export or archive readable by the owner only; never overwrite a file."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        raise StorageError(
+            _("{path} already exists").format(path=path),
+            _("choose a new file name; shg never overwrites an export"),
+        ) from None
+    except OSError as exc:
+        raise StorageError(
+            _("{path} could not be created ({reason})").format(path=path, reason=exc.strerror),
+            _("check that the folder exists and that you may write there"),
+        ) from None
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        out.write(text)

@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from shgroups import __version__
-from shgroups.cli import catalogue, followups, groups, intake, settings
+from shgroups.cli import catalogue, followups, groups, intake, person, settings
 from shgroups.cli.common import JsonOpt, state
 from shgroups.cli.output import message, print_json
 from shgroups.errors import ShgError
@@ -145,6 +145,9 @@ app.add_typer(intake.app, name="intake")
 app.add_typer(groups.app, name="groups")
 app.add_typer(groups.sessions_app, name="sessions")
 app.add_typer(followups.app, name="followups")
+app.add_typer(person.app, name="person")
+app.command("purge")(person.purge)
+app.command("audit")(person.audit)
 
 
 def main() -> None:

@@ -47,6 +47,20 @@ def add(
     source: Annotated[
         str | None, typer.Option(help=_("How they found us: brochure, nurse, friend …"))
     ] = None,
+    note: Annotated[
+        str | None,
+        typer.Option(help=_("A short practical note (never health details or id numbers).")),
+    ] = None,
+    consent: Annotated[
+        bool,
+        typer.Option(
+            "--consent",
+            help=_(
+                "They consented after the information text (needed when the legal "
+                "basis is consent)."
+            ),
+        ),
+    ] = False,
     date: DateOpt = None,
     new_theme: Annotated[
         bool, typer.Option("--new-theme", help=_("Create the theme if it does not exist yet."))
@@ -61,16 +75,20 @@ def add(
     with store() as db:
         result = service.add_registration(
             db,
-            name=name,
+            person={
+                "name": name,
+                "phone": phone,
+                "email": email,
+                "gender": gender,
+                "birth_year": birth_year,
+                "source": source,
+                "note": note,
+            },
             theme=theme,
             area=area,
             also_themes=also_theme or [],
             also_areas=also_area or [],
-            phone=phone,
-            email=email,
-            gender=gender,
-            birth_year=birth_year,
-            source=source,
+            consent=consent,
             on=when(date),
             today=today(),
             force=force,
@@ -140,10 +158,27 @@ def show(reg_id: IdArg, as_json: JsonOpt = False) -> None:
             (_("Gender"), reg["gender"]),
             (_("Birth year"), reg["birth_year"]),
             (_("Found us via"), reg["source"]),
+            (_("Note"), reg["note"]),
             (_("Groups"), [g["group"] for g in reg["groups"]]),
+            (_("Last confirmed"), reg["confirmed_on"]),
+            (_("Legal basis"), reg["basis"]),
+            (_("Consent given"), reg["consent_on"]),
+            (_("Informed"), reg["informed_on"]),
+            (_("Information text"), reg["info_version"]),
         ],
         title=_("Registration {id}").format(id=reg["id"]),
     )
+
+
+@app.command("confirm")
+def confirm(reg_id: IdArg, date: DateOpt = None, as_json: JsonOpt = False) -> None:
+    """Record that a waiting person still wants a group (renews their retention)."""
+    with store() as db:
+        result = service.confirm(db, reg_id, when(date), today())
+    if as_json:
+        print_json(result)
+    else:
+        message(_("Registration {id} confirmed on {confirmed_on}.").format(**result))
 
 
 @app.command("withdraw")

@@ -7,9 +7,11 @@ from typing import Any
 
 from shgroups.dates import not_after_today, not_before, week_end
 from shgroups.errors import Conflict, InvalidInput
+from shgroups.freetext import check_free_text
 from shgroups.i18n import _
 from shgroups.services import catalogue
 from shgroups.services.groups import GROUP_SQL, get_group
+from shgroups.services.intake import check_note
 from shgroups.storage import Store
 
 OUTCOMES = ("ok", "needs-support", "ending")
@@ -53,11 +55,8 @@ def add_followup(
             _("unknown outcome {value!r}").format(value=outcome),
             _("use one of: {values}").format(values=", ".join(OUTCOMES)),
         )
-    if note is not None and len(note) > 500:
-        raise InvalidInput(
-            _("the note must be at most 500 characters"),
-            _("keep it short; never write health details or names"),
-        )
+    check_note(note)
+    check_free_text(method, "--method")
     with store.write():
         group = get_group(store, group_id)
         if group["status"] != "running":

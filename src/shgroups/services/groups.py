@@ -107,6 +107,7 @@ def _place(store: Store, group_id: int, reg_id: int, on: date) -> None:
         "UPDATE registrations SET status = 'placed', status_on = ? WHERE id = ?",
         (on.isoformat(), reg_id),
     )
+    store.audit("registration.placed", "registration", reg_id)
 
 
 def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
@@ -301,6 +302,7 @@ def remove_member(
             (status, on.isoformat(), reg_id),
         )
         store.audit("group.remove-member", "group", group_id)
+        store.audit("registration.left-group", "registration", reg_id)
         return {
             "group": group_id,
             "members": get_group(store, group_id)["members"],
@@ -323,6 +325,8 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, A
             (on.isoformat(), group_id),
         )
         store.audit("group.end", "group", group_id)
+        for reg_id in group["members"]:
+            store.audit("registration.left-group", "registration", reg_id)
         return {"id": group_id, "status": "ended", "ended_on": on.isoformat()}
 
 

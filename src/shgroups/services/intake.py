@@ -9,6 +9,7 @@ from typing import Any
 
 from shgroups.dates import not_after_today
 from shgroups.errors import Conflict, InvalidInput, NotFound
+from shgroups.freetext import check_free_text
 from shgroups.i18n import _
 from shgroups.names import clean, name_key
 from shgroups.services import catalogue
@@ -20,21 +21,19 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{4,24}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-def _validate(
-    name: str,
-    phone: str | None,
-    email: str | None,
-    gender: str | None,
-    birth_year: int | None,
-    source: str | None,
-    today: date,
-) -> dict[str, Any]:
+PERSON_FIELDS = ("name", "phone", "email", "gender", "birth_year", "source", "note")
+
+
+def _validate(given: dict[str, Any], today: date, force: bool) -> dict[str, Any]:
     """Check what a coordinator typed; errors name the field, never echo the value."""
-    name = clean(name)
+    name = clean(given["name"])
     if not name or len(name) > 100:
         raise InvalidInput(
             _("the name must be 1 to 100 characters"), _("a first name or an alias is enough")
         )
+    check_free_text(name, _("name"), force, forceable=True)
+    phone, email = given.get("phone"), given.get("email")
+    gender, birth_year = given.get("gender"), given.get("birth_year")
     phone = clean(phone) if phone else None
     if phone and not _PHONE.match(phone):
         raise InvalidInput(
@@ -56,12 +55,15 @@ def _validate(
             _("birth year {year} is not plausible").format(year=birth_year),
             _("give a year between 1900 and {year}").format(year=today.year),
         )
-    source = clean(source) if source else None
+    source = clean(given["source"]) if given.get("source") else None
     if source and len(source) > 60:
         raise InvalidInput(
             _("--source must be at most 60 characters"),
             _("say briefly how they found us, e.g. 'nurse' or 'brochure'"),
         )
+    check_free_text(source, "--source")
+    note = given["note"].strip() if given.get("note") else None
+    check_note(note)
     return {
         "name": name,
         "phone": phone,
@@ -69,7 +71,17 @@ def _validate(
         "gender": gender,
         "birth_year": birth_year,
         "source": source,
+        "note": note,
     }
+
+
+def check_note(note: str | None) -> None:
+    if note and len(note) > 500:
+        raise InvalidInput(
+            _("the note must be at most 500 characters"),
+            _("keep it short; never write health details"),
+        )
+    check_free_text(note, _("note"))
 
 
 def _find_duplicate(store: Store, person: dict[str, Any], theme_id: int) -> int | None:
@@ -106,6 +118,28 @@ def _candidates(store: Store, theme_id: int, area_id: int) -> int:
     return count
 
 
+def _basis(settings: dict[str, Any], consent: bool, on: date) -> dict[str, Any]:
+    """What the registration rests on (GDPR art. 6 and 9), as the county has chosen."""
+    if settings["legal_basis"] == "public-task":
+        return {
+            "basis": "public-task",
+            "informed_on": on.isoformat(),
+            "info_version": settings["info_version"],
+        }
+    if not consent:
+        raise InvalidInput(
+            _("this county registers people on their consent, and --consent was not given"),
+            _(
+                "give the information text (version {version}), ask for consent, then add --consent"
+            ).format(version=settings["info_version"]),
+        )
+    return {
+        "basis": "consent",
+        "consent_on": on.isoformat(),
+        "info_version": settings["info_version"],
+    }
+
+
 def start_command(theme: str, area: str) -> str:
     return f"shg groups start --theme {shlex.quote(theme)} --area {shlex.quote(area)}"
 
@@ -113,25 +147,25 @@ def start_command(theme: str, area: str) -> str:
 def add_registration(
     store: Store,
     *,
-    name: str,
+    person: dict[str, Any],
     theme: str,
     area: str | None,
     also_themes: list[str],
     also_areas: list[str],
-    phone: str | None,
-    email: str | None,
-    gender: str | None,
-    birth_year: int | None,
-    source: str | None,
     on: date,
     today: date,
+    consent: bool = False,
     force: bool = False,
     new_theme: bool = False,
     new_area: bool = False,
 ) -> dict[str, Any]:
-    person = _validate(name, phone, email, gender, birth_year, source, today)
+    """Register someone. `person` holds name and optional phone, email, gender, birth_year,
+    source and note."""
+    person = _validate(person, today, force)
     not_after_today(on, today)
     with store.write():
+        settings = get_settings(store)
+        basis = _basis(settings, consent, on)
         first_theme = catalogue.resolve_theme(store, theme, create=new_theme)
         first_area = catalogue.resolve_area(store, area, create=new_area)
         other_themes = [catalogue.resolve_theme(store, t) for t in also_themes]
@@ -151,6 +185,7 @@ def add_registration(
                 "name_key": name_key(person["name"]),
                 "phone": person["phone"],
                 "email": person["email"],
+                "note": person["note"],
             },
         )
         reg_id = store.insert(
@@ -165,6 +200,8 @@ def add_registration(
                 "gender": person["gender"],
                 "birth_year": person["birth_year"],
                 "source": person["source"],
+                "confirmed_on": on.isoformat(),
+                **basis,
             },
         )
         for t in {t["id"] for t in other_themes} - {first_theme["id"]}:
@@ -173,7 +210,7 @@ def add_registration(
             store.execute("INSERT INTO registration_areas VALUES (?, ?)", (reg_id, a))
         store.audit("registration.add", "registration", reg_id)
 
-        min_size = get_settings(store)["min_size"]
+        min_size = settings["min_size"]
         ready: list[dict[str, Any]] = []
         for t in [first_theme, *other_themes]:
             for a in [first_area, *other_areas]:
@@ -227,7 +264,7 @@ def list_registrations(
 
 def get_registration(store: Store, reg_id: int) -> dict[str, Any]:
     found = store.row(
-        """SELECT r.*, p.name, p.phone, p.email, t.name AS theme, a.name AS area
+        """SELECT r.*, p.name, p.phone, p.email, p.note, t.name AS theme, a.name AS area
              FROM registrations r
              JOIN themes t ON t.id = r.theme_id JOIN areas a ON a.id = r.area_id
              LEFT JOIN persons p ON p.id = r.person_id
@@ -280,8 +317,33 @@ def show_registration(store: Store, reg_id: int) -> dict[str, Any]:
         "gender": reg["gender"],
         "birth_year": reg["birth_year"],
         "source": reg["source"],
+        "note": reg["note"],
         "groups": groups,
+        "confirmed_on": reg["confirmed_on"],
+        "basis": reg["basis"],
+        "consent_on": reg["consent_on"],
+        "informed_on": reg["informed_on"],
+        "info_version": reg["info_version"],
     }
+
+
+def confirm(store: Store, reg_id: int, on: date, today: date) -> dict[str, Any]:
+    """The person still wants a group: the waiting registration's retention starts again."""
+    not_after_today(on, today)
+    with store.write():
+        reg = get_registration(store, reg_id)
+        if reg["status"] != "waiting":
+            raise Conflict(
+                _("registration {id} is {status}, not waiting").format(
+                    id=reg_id, status=reg["status"]
+                ),
+                _("only waiting registrations are confirmed"),
+            )
+        store.execute(
+            "UPDATE registrations SET confirmed_on = ? WHERE id = ?", (on.isoformat(), reg_id)
+        )
+        store.audit("registration.confirm", "registration", reg_id)
+    return {"id": reg_id, "status": "waiting", "confirmed_on": on.isoformat()}
 
 
 def _leave_waiting(store: Store, reg_id: int, status: str, on: date, today: date) -> dict[str, Any]:

@@ -15,6 +15,10 @@ DEFAULTS: dict[str, Any] = {
     "max_size": 8,
     "starter_sessions": 4,
     "followup_weeks": 6,
+    "legal_basis": "consent",
+    "info_version": "1",
+    "waiting_months": 12,
+    "identity_months": 6,
 }
 
 DESCRIPTIONS = {
@@ -24,6 +28,10 @@ DESCRIPTIONS = {
     "max_size": _("most people in a group"),
     "starter_sessions": _("sessions the starter (igångsättare) attends, by default"),
     "followup_weeks": _("weeks between follow-ups of a running group, by default"),
+    "legal_basis": _("consent (intake asks for --consent) or public-task (a public authority)"),
+    "info_version": _("version of the information text people are given, stored with each"),
+    "waiting_months": _("months a waiting registration lives unless confirmed again"),
+    "identity_months": _("months a name and contact details are kept after someone leaves"),
 }
 
 
@@ -39,6 +47,10 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
         max_size: int = Field(ge=2, le=50)
         starter_sessions: int = Field(ge=0, le=20)
         followup_weeks: int = Field(ge=1, le=52)
+        legal_basis: Literal["consent", "public-task"]
+        info_version: str = Field(min_length=1, max_length=40)
+        waiting_months: int = Field(ge=1, le=60)
+        identity_months: int = Field(ge=0, le=120)
 
         @model_validator(mode="after")
         def sizes_in_order(self) -> CountySettings:

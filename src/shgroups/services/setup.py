@@ -99,18 +99,21 @@ class _Demo:
         on = self.today - timedelta(days=days_ago)
         result = intake.add_registration(
             self.store,
-            name=f"{_NAMES[n % len(_NAMES)]} {chr(65 + n % 26)}.",
+            person={
+                "name": f"{_NAMES[n % len(_NAMES)]} {chr(65 + n % 26)}.",
+                "phone": f"070-{100 + n:03d} {n % 100:02d} {(n * 7) % 100:02d}" if n % 3 else None,
+                "email": f"demo{n}@example.se" if n % 3 == 0 else None,
+                "gender": "man" if n % 5 == 0 else "woman",
+                "birth_year": 1950 + (n * 7) % 55,
+                "source": _SOURCES[n % len(_SOURCES)],
+            },
             theme=theme,
             area=area,
             also_themes=extra.get("also_themes", []),
             also_areas=extra.get("also_areas", []),
-            phone=f"070-{100 + n:03d} {n % 100:02d} {(n * 7) % 100:02d}" if n % 3 else None,
-            email=f"demo{n}@example.se" if n % 3 == 0 else None,
-            gender="man" if n % 5 == 0 else "woman",
-            birth_year=1950 + (n * 7) % 55,
-            source=_SOURCES[n % len(_SOURCES)],
             on=on,
             today=self.today,
+            consent=True,
             force=True,
         )
         return int(result["id"])

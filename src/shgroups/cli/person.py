@@ -1,0 +1,158 @@
+"""`shg person`, `shg purge`, `shg audit`: a person's rights and the county's duties."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from shgroups.cli.common import JsonOpt, store, when
+from shgroups.cli.output import message, print_json, rows_out
+from shgroups.dates import today
+from shgroups.i18n import _
+from shgroups.services import persons as service
+
+app = typer.Typer(
+    help=_("One person's data: export it (right of access), erase it, withdraw consent."),
+    no_args_is_help=True,
+)
+
+IdArg = Annotated[
+    int,
+    typer.Argument(
+        help=_("Any registration id of the person (the one intake add printed)."),
+        show_default=False,
+    ),
+]
+YesOpt = Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))]
+
+
+@app.command("export")
+def export(
+    reg_id: IdArg,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help=_(
+                "Write JSON to this file and readable text beside it (.txt), both private (0600)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Everything held about one person: identity, registrations, groups, audit entries."""
+    with store() as db:
+        doc = service.export_person(db, reg_id, today())
+    if out is not None:
+        written = service.save_export(doc, out)
+        message(_("Wrote {files}.").format(files=" and ".join(map(str, written))))
+    elif as_json:
+        print_json(doc)
+    else:
+        print(service.export_text(doc), end="")
+
+
+def _confirm(yes: bool, question: str) -> None:
+    if not yes:
+        typer.confirm(question, abort=True, err=True)
+
+
+def _erased(result: dict[str, Any], as_json: bool) -> None:
+    if as_json:
+        print_json(result)
+        return
+    message(
+        _("Erased the name, contact details and notes of registrations {ids}.").format(
+            ids=", ".join(map(str, result["registrations"]))
+        )
+    )
+    if not result["checkpointed"]:
+        message(
+            _(
+                "Another shg is using the database: the erased bytes leave its journal file "
+                "when that command ends."
+            )
+        )
+
+
+@app.command("erase")
+def erase(reg_id: IdArg, yes: YesOpt = False, as_json: JsonOpt = False) -> None:
+    """Erase who a person is (name, contact, notes) for good; statistics facts stay."""
+    _confirm(yes, _("Erase the identity behind registration {id} for good?").format(id=reg_id))
+    with store() as db:
+        _erased(service.erase_person(db, reg_id, today()), as_json)
+
+
+@app.command("withdraw-consent")
+def withdraw_consent(reg_id: IdArg, yes: YesOpt = False, as_json: JsonOpt = False) -> None:
+    """The person withdraws consent: their identity is erased."""
+    _confirm(
+        yes, _("Consent withdrawn for registration {id}: erase the identity?").format(id=reg_id)
+    )
+    with store() as db:
+        _erased(service.withdraw_consent(db, reg_id, today()), as_json)
+
+
+def purge(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Only show what would go."))] = False,
+    archive_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--archive-to",
+            help=_("First write what is removed to this private file."),
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Apply the retention rules: expire unconfirmed waiting registrations, erase old identities."""
+    with store() as db:
+        result = service.purge(db, today(), dry_run, archive_to)
+    if as_json:
+        print_json(result)
+        return
+    verb = _("would") if dry_run else _("did")
+    message(
+        _("Retention ({verb}): {n} waiting registrations expire: {ids}").format(
+            verb=verb, n=len(result["expired"]), ids=", ".join(map(str, result["expired"])) or "–"
+        )
+    )
+    message(
+        _("Retention ({verb}): identities erased for registrations: {ids}").format(
+            verb=verb, ids=", ".join(map(str, result["erased"])) or "–"
+        )
+    )
+    if result["archive"]:
+        message(_("Archived to {path}.").format(path=result["archive"]))
+
+
+def audit(
+    since: Annotated[
+        str | None, typer.Option(help=_("Only from this day, YYYY-MM-DD."), show_default=False)
+    ] = None,
+    person: Annotated[
+        int | None,
+        typer.Option(
+            help=_("Only the records of the person behind this registration id."),
+            show_default=False,
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Who changed what and when (record ids only, never names)."""
+    with store() as db:
+        rows = service.list_audit(db, when(since, "--since") if since else None, person)
+    rows_out(
+        rows,
+        as_json,
+        [
+            ("at", _("When")),
+            ("actor", _("Who")),
+            ("action", _("What")),
+            ("entity", _("Record")),
+            ("entity_id", "ID"),
+        ],
+        empty=_("Nothing recorded."),
+    )
