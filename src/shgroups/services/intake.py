@@ -105,6 +105,28 @@ def _find_duplicate(store: Store, person: dict[str, Any], theme_id: int) -> int 
     return found
 
 
+def _known_person(store: Store, person: dict[str, Any]) -> int | None:
+    """The person already registered under the same name with the same phone or e-mail
+    (and no conflicting one), so that all their registrations belong to one identity."""
+    if not person["phone"] and not person["email"]:
+        return None
+    found: int | None = store.value(
+        """SELECT id FROM persons
+            WHERE name_key = :key
+              AND ((:phone IS NOT NULL AND phone = :phone)
+                   OR (:email IS NOT NULL AND lower(email) = lower(:email)))
+              AND (phone IS NULL OR :phone IS NULL OR phone = :phone)
+              AND (email IS NULL OR :email IS NULL OR lower(email) = lower(:email))
+            ORDER BY id LIMIT 1""",
+        {
+            "key": name_key(person["name"]),
+            "phone": person["phone"],  # type: ignore[arg-type]
+            "email": person["email"],
+        },
+    )
+    return found
+
+
 def _candidates(store: Store, theme_id: int, area_id: int) -> int:
     count: int = store.value(
         """SELECT count(*) FROM registrations r
@@ -178,16 +200,24 @@ def add_registration(
                     id=duplicate
                 ),
             )
-        person_id = store.insert(
-            "persons",
-            {
-                "name": person["name"],
-                "name_key": name_key(person["name"]),
-                "phone": person["phone"],
-                "email": person["email"],
-                "note": person["note"],
-            },
-        )
+        person_id = None if force else _known_person(store, person)
+        if person_id is None:
+            person_id = store.insert(
+                "persons",
+                {
+                    "name": person["name"],
+                    "name_key": name_key(person["name"]),
+                    "phone": person["phone"],
+                    "email": person["email"],
+                    "note": person["note"],
+                },
+            )
+        else:  # the same person, waiting for another theme too: complete what we know
+            store.execute(
+                "UPDATE persons SET phone = coalesce(phone, ?), email = coalesce(email, ?), "
+                "note = coalesce(?, note) WHERE id = ?",
+                (person["phone"], person["email"], person["note"], person_id),
+            )
         reg_id = store.insert(
             "registrations",
             {
