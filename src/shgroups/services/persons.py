@@ -221,6 +221,7 @@ def purge(
             "expired": expired,
             "erased": sorted(i for r in erase for i in _ids(r["ids"])),
             "archive": str(archive_to) if archive_to and not dry_run else None,
+            "checkpointed": None,  # set after a real run
         }
         if dry_run:
             return result
