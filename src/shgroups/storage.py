@@ -10,6 +10,7 @@ from __future__ import annotations
 import getpass
 import os
 import sqlite3
+import stat
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -63,6 +64,14 @@ def _sqlite_error(exc: sqlite3.Error) -> StorageError:
         )
     if "full" in text:
         return StorageError(_("the disk is full: nothing was written"), _("free some space"))
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return StorageError(
+            _("the database file is damaged: {error}").format(error=exc),
+            _(
+                "run `shg db check` to see more, and restore the last good backup with "
+                "`shg db restore`"
+            ),
+        )
     if "readonly" in text or "read-only" in text:
         return StorageError(
             _("the database is read-only: nothing was written"),
@@ -77,9 +86,10 @@ def _sqlite_error(exc: sqlite3.Error) -> StorageError:
 class Store:
     """An open shg database: queries as dicts, writes in one BEGIN IMMEDIATE transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path, read_only: bool = False) -> None:
         self.conn = conn
         self.path = path
+        self.read_only = read_only
         self.actor = current_actor()
 
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
@@ -131,6 +141,14 @@ class Store:
                 self.conn.execute("RELEASE nested")
                 raise
             return
+        if self.read_only:
+            raise StorageError(
+                _("the database file is read-only: nothing was written"),
+                _(
+                    "reading works; to change the register, make the file writable "
+                    "(chmod u+w) or work on a copy"
+                ),
+            )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -217,16 +235,24 @@ def migrate(store: Store) -> None:
         store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _read_only(path: Path) -> bool:
+    """The file is write-protected. Checked on the mode bits, not os.access(), so that a
+    protected file stays protected for root too."""
+    return not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+
+
 def open_db(db: str | os.PathLike[str] | None = None) -> Store:
-    """Open an existing shg database read-write; never creates a file."""
+    """Open an existing shg database (read-write unless the file is write-protected);
+    never creates a file."""
     path = resolve_path(db)
     if not path.is_file():
         raise _not_shg(path)
+    read_only = _read_only(path)
     try:
-        conn = _connect(path, "rw")
+        conn = _connect(path, "ro" if read_only else "rw")
     except sqlite3.Error:
         raise _not_shg(path) from None
-    store = Store(conn, path)
+    store = Store(conn, path, read_only)
     try:
         _check_and_migrate(store)
     except BaseException:
@@ -235,14 +261,44 @@ def open_db(db: str | os.PathLike[str] | None = None) -> Store:
     return store
 
 
-def create_db(db: str | os.PathLike[str] | None, seed: Callable[[Store], None]) -> Store:
-    """Create a new shg database and fill it with `seed`, all in one transaction."""
+def db_files(path: Path) -> list[Path]:
+    """The set of files that make up one database."""
+    return [path, *(Path(f"{path}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+
+
+def remove_db(path: Path) -> None:
+    for file in db_files(path):
+        file.unlink(missing_ok=True)
+
+
+_BUILDING = ".shg-building"
+
+
+def _remove_stale_builds(path: Path) -> None:
+    """Builds left by a process that was killed (its pid is gone)."""
+    for leftover in path.parent.glob(f"{path.name}.*{_BUILDING}"):
+        pid = leftover.name[len(path.name) + 1 : -len(_BUILDING)]
+        if not pid.isdigit():
+            continue
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            remove_db(leftover)
+        except PermissionError:
+            pass  # another user's live process
+
+
+def create_db(
+    db: str | os.PathLike[str] | None, seed: Callable[[Store], None], *, replace: bool = False
+) -> Path:
+    """Create a new shg database filled by `seed`, all or nothing.
+
+    It is built in a file of its own beside the target and moved into place once complete,
+    so that a crash or kill -9 leaves either no database or a whole one.
+    """
     path = resolve_path(db)
-    if path.exists():
-        raise StorageError(
-            _("{path} already exists").format(path=path),
-            _("choose another path, or use the existing database"),
-        )
+    if path.exists() and not replace:
+        raise _exists(path)
     if not path.parent.exists():
         if db is None and not os.environ.get("SHG_DB"):
             path.parent.mkdir(parents=True, mode=0o700)
@@ -251,8 +307,11 @@ def create_db(db: str | os.PathLike[str] | None, seed: Callable[[Store], None]) 
                 _("the folder {folder} does not exist").format(folder=path.parent),
                 _("create the folder first, or choose another path"),
             )
-    conn = _connect(path, "rwc")
-    store = Store(conn, path)
+    _remove_stale_builds(path)
+    building = path.with_name(f"{path.name}.{os.getpid()}{_BUILDING}")
+    remove_db(building)
+    conn = _connect(building, "rwc")
+    store = Store(conn, building)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
         _set_pragmas(conn)
@@ -263,13 +322,34 @@ def create_db(db: str | os.PathLike[str] | None, seed: Callable[[Store], None]) 
                     store.execute(statement)
             store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             seed(store)
+        conn.close()  # the last connection: the WAL is checkpointed into the file and removed
     except BaseException:
         conn.close()
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        remove_db(building)
         raise
-    os.chmod(path, 0o600)
-    return store
+    os.chmod(building, 0o600)
+    if replace:
+        for stale in db_files(path)[1:]:
+            stale.unlink(missing_ok=True)  # never let an old WAL replay onto the new file
+        os.replace(building, path)
+        return path
+    try:
+        os.link(building, path)  # atomic, and never over a file that appeared meanwhile
+    except FileExistsError:
+        remove_db(building)
+        raise _exists(path) from None
+    except OSError:  # a file system without hard links
+        os.replace(building, path)
+        return path
+    building.unlink()
+    return path
+
+
+def _exists(path: Path) -> StorageError:
+    return StorageError(
+        _("{path} already exists").format(path=path),
+        _("choose another path, or use the existing database"),
+    )
 
 
 def write_private(path: Path, text: str) -> None:

@@ -108,7 +108,7 @@ def init(
         print_json(result)
     elif result["created"]:
         message(_("Created {db}.").format(db=result["db"]))
-        message(_("Next: shg intake add --name NAME --theme THEME"))
+        message(_("Next: shg intake add --consent --name NAME --theme THEME"))
     else:
         message(_("{db} is already an shg database; nothing changed.").format(db=result["db"]))
 

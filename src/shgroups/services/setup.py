@@ -34,7 +34,7 @@ def init(db: str | None, county: str, language: str = "sv") -> dict[str, Any]:
             _("unknown language {lang!r}").format(lang=language),
             _("use one of: {values}").format(values=", ".join(DEFAULT_AREA)),
         )
-    create_db(db or path, lambda store: _seed(store, county, language)).close()
+    create_db(db, lambda store: _seed(store, county, language))
     return {"db": str(path), "created": True}
 
 
@@ -234,9 +234,7 @@ def build_demo(db: str, today: date) -> dict[str, Any]:
                 ),
                 _("give the demo another path, e.g. `shg demo shg-demo.db`"),
             )
-        for suffix in ("", "-wal", "-shm", "-journal"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-    create_db(path, lambda store: _build_demo(store, today)).close()
+    create_db(path, lambda store: _build_demo(store, today), replace=True)
     return {"db": str(path), "created": True}
 
 
