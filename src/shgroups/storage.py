@@ -55,7 +55,7 @@ def current_actor() -> str:
         return "unknown"
 
 
-def _sqlite_error(exc: sqlite3.Error) -> StorageError:
+def sqlite_error(exc: sqlite3.Error) -> StorageError:
     text = str(exc).lower()
     if "locked" in text or "busy" in text:
         return StorageError(
@@ -152,7 +152,7 @@ class Store:
         try:
             self.conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
-            raise _sqlite_error(exc) from None
+            raise sqlite_error(exc) from None
         try:
             yield self
             self.conn.execute("COMMIT")
@@ -160,7 +160,7 @@ class Store:
             if self.conn.in_transaction:
                 self.conn.execute("ROLLBACK")
             if isinstance(exc, sqlite3.Error):
-                raise _sqlite_error(exc) from None
+                raise sqlite_error(exc) from None
             raise
 
     def checkpoint(self) -> bool:

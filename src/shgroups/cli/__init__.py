@@ -11,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from shgroups import __version__
-from shgroups.cli import catalogue, followups, groups, intake, person, settings
+from shgroups.cli import catalogue, db, followups, groups, intake, person, settings
 from shgroups.cli.common import JsonOpt, state
 from shgroups.cli.output import message, print_json
 from shgroups.errors import ShgError
@@ -148,6 +148,7 @@ app.add_typer(followups.app, name="followups")
 app.add_typer(person.app, name="person")
 app.command("purge")(person.purge)
 app.command("audit")(person.audit)
+app.add_typer(db.app, name="db")
 
 
 def main() -> None:
