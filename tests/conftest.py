@@ -34,12 +34,14 @@ Run = Callable[..., Result]
 
 @pytest.fixture
 def run() -> Run:
-    """Run shg; by default expect success. `run(..., code=1)` expects that exit code."""
+    """Run shg; by default expect success. `run(..., code=1)` expects that exit code,
+    `code=None` any."""
     runner = CliRunner()
 
-    def invoke(*args: str, code: int = 0, env: dict[str, str] | None = None) -> Result:
+    def invoke(*args: str, code: int | None = 0, env: dict[str, str] | None = None) -> Result:
         result = runner.invoke(app, list(args), env=env)
-        assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
+        if code is not None:
+            assert result.exit_code == code, (result.stdout, result.stderr, result.exception)
         return result
 
     return invoke
