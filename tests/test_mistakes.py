@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 from pathlib import Path
 
 import pytest
-from conftest import Run, counts, register
+from conftest import TODAY, Run, counts
+from typer.testing import CliRunner
+
+from shgroups.cli import app
 
 
 def snapshot(db: Path) -> tuple[str, dict[str, int]]:
@@ -15,13 +20,47 @@ def snapshot(db: Path) -> tuple[str, dict[str, int]]:
     return digest, counts(db)
 
 
-@pytest.fixture
-def busy_register(run: Run, db: Path) -> Path:
-    """A register with waiting people, a starting group, a running one and an ended one."""
-    register(run, 4, "Utmattning", "Jönköping")
-    register(run, 5, "Ensamhet", "Huskvarna", 10)
+@pytest.fixture(scope="module")
+def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A register with waiting people, a starting group, a running one and an ended one,
+    built once; each test gets a fresh copy."""
+    path = tmp_path_factory.mktemp("template") / "shg.db"
+    runner = CliRunner()
+
+    def run(*args: str) -> None:
+        result = runner.invoke(
+            app, ["--db", str(path), *args], env={"SHG_TODAY": TODAY, "SHG_USER": "tester"}
+        )
+        assert result.exit_code == 0, result.stderr
+
+    run("init", "--county", "Testlän")
+    for area in ("Jönköping", "Huskvarna"):
+        run("areas", "add", area)
+    run("staff", "add", "Eva Lind")
+    people = [
+        ("Utmattning", "Jönköping", 4),
+        ("Ensamhet", "Huskvarna", 5),
+        ("Stress och oro", "Jönköping", 5),
+        ("Samtal om livet", "Jönköping", 5),
+    ]
+    n = 0
+    for theme, area, count in people:
+        for _i in range(count):
+            n += 1
+            run(
+                "intake",
+                "add",
+                "--consent",
+                "--name",
+                f"Person {n}",
+                "--theme",
+                theme,
+                "--area",
+                area,
+                "--date",
+                "2026-10-01",
+            )
     run("groups", "start", "--theme", "Ensamhet", "--area", "Huskvarna", "--date", "2026-10-06")
-    register(run, 5, "Stress och oro", "Jönköping", 20)
     run(
         "groups",
         "start",
@@ -35,12 +74,17 @@ def busy_register(run: Run, db: Path) -> Path:
         "1",
     )
     run("sessions", "add", "2", "--date", "2026-10-06")
-    register(run, 5, "Samtal om livet", "Jönköping", 30)
     run("groups", "start", "--theme", "Samtal om livet", "--area", "Jönköping")
     run("groups", "end", "3")
     run("intake", "withdraw", "4")
-    run("groups", "list")  # the last connection to close leaves the WAL checkpointed
-    return db
+    return path  # every connection is closed: the WAL is checkpointed into the file
+
+
+@pytest.fixture
+def busy_register(template: Path, environment: Path) -> Path:
+    shutil.copyfile(template, environment)
+    os.chmod(environment, 0o600)
+    return environment
 
 
 MISTAKES = [
