@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -103,7 +104,17 @@ def init(
     """Create the database with the default themes and settings."""
     from shgroups.services.setup import init as do_init
 
+    from shgroups.services.maintenance import shared_storage
+
     result = do_init(state["db"], county, language)
+    where = shared_storage(Path(result["db"]))
+    if where:
+        message(
+            _(
+                "Warning: {where}; SQLite is not safe there. Keep the database on this "
+                "computer's own disk (`shg db check` tells more)."
+            ).format(where=where)
+        )
     if as_json:
         print_json(result)
     elif result["created"]:
