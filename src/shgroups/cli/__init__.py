@@ -102,9 +102,8 @@ def init(
     as_json: JsonOpt = False,
 ) -> None:
     """Create the database with the default themes and settings."""
-    from shgroups.services.setup import init as do_init
-
     from shgroups.services.maintenance import shared_storage
+    from shgroups.services.setup import init as do_init
 
     result = do_init(state["db"], county, language)
     where = shared_storage(Path(result["db"]))
