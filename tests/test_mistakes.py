@@ -195,6 +195,12 @@ MISTAKES = [
     (["settings", "set", "max_size", "3"], "larger than max_size", "settings show"),
     (["themes", "retire", "Utmattning"], "3 people still wait", "intake list"),
     (["themes", "rename", "Utmattning", "Ensamhet"], "already exists", "another name"),
+    (["intake", "show", "99999999999999999999999"], "a number is too large", "whole numbers"),
+    (
+        ["groups", "start", "--theme", "Utmattning", "--members", "9" * 30, "--force"],
+        "a number is too large",
+        "whole numbers",
+    ),
 ]
 
 

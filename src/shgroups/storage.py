@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shgroups.errors import StorageError
+from shgroups.errors import InvalidInput, StorageError
 from shgroups.i18n import _
 from shgroups.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -92,8 +92,16 @@ class Store:
         self.read_only = read_only
         self.actor = current_actor()
 
+    def _run(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+        try:
+            return self.conn.execute(sql, params)
+        except OverflowError:  # an id or count beyond SQLite's 64-bit integers
+            raise InvalidInput(
+                _("a number is too large"), _("ids and counts are whole numbers such as 42")
+            ) from None
+
     def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
-        cur = self.conn.execute(sql, params)
+        cur = self._run(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
 
@@ -102,18 +110,16 @@ class Store:
         return found[0] if found else None
 
     def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        found = self.conn.execute(sql, params).fetchone()
+        found = self._run(sql, params).fetchone()
         return found[0] if found else None
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
-        return self.conn.execute(sql, params)
+        return self._run(sql, params)
 
     def insert(self, table: str, values: dict[str, Any]) -> int:
         columns = ", ".join(values)
         marks = ", ".join("?" for _v in values)
-        cur = self.conn.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values())
-        )
+        cur = self._run(f"INSERT INTO {table} ({columns}) VALUES ({marks})", list(values.values()))
         assert cur.lastrowid is not None
         return cur.lastrowid
 
