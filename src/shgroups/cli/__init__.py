@@ -132,13 +132,23 @@ def demo(
             show_default=False,
         ),
     ] = None,
+    scale: Annotated[
+        str,
+        typer.Option(
+            help=_(
+                "showcase (every state, small), or county or national "
+                "(large registers for benchmarks)."
+            )
+        ),
+    ] = "showcase",
+    seed: Annotated[int, typer.Option(help=_("Seed for county and national."))] = 1,
     as_json: JsonOpt = False,
 ) -> None:
     """Build a demo database of made-up people in every state (never your real one)."""
     from shgroups.dates import today
     from shgroups.services.setup import build_demo, demo_default_path
 
-    result = build_demo(path or demo_default_path(), today())
+    result = build_demo(path or demo_default_path(), today(), scale, seed)
     if as_json:
         print_json(result)
     else:

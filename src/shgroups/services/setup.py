@@ -223,8 +223,19 @@ def _build_demo(store: Store, today: date) -> None:
     intake.refer(store, demo.person("Ensamhet", "Jönköping", 40), today, today)
 
 
-def build_demo(db: str, today: date) -> dict[str, Any]:
-    """Build the demo database at `db`, replacing an earlier demo but never a real register."""
+DEMO_SCALES = ("showcase", "county", "national")
+
+
+def build_demo(db: str, today: date, scale: str = "showcase", seed: int = 1) -> dict[str, Any]:
+    """Build the demo database at `db`, replacing an earlier demo but never a real register.
+
+    `showcase` is a small register with every state; `county` and `national` are large
+    made-up registers for benchmarks (see services/synthetic.py)."""
+    if scale not in DEMO_SCALES:
+        raise Conflict(
+            _("unknown scale {scale!r}").format(scale=scale),
+            _("use one of: {values}").format(values=", ".join(DEMO_SCALES)),
+        )
     path = Path(db)
     if path.exists():
         if not _is_demo(path):
@@ -234,8 +245,20 @@ def build_demo(db: str, today: date) -> dict[str, Any]:
                 ),
                 _("give the demo another path, e.g. `shg demo shg-demo.db`"),
             )
-    create_db(path, lambda store: _build_demo(store, today), replace=True)
-    return {"db": str(path), "created": True}
+    counts: dict[str, int] = {}
+
+    def fill(store: Store) -> None:
+        if scale == "showcase":
+            _build_demo(store, today)
+            return
+        from shgroups.services import synthetic
+
+        _seed(store, f"Demo ({scale})", "sv")
+        store.execute("INSERT INTO settings (key, value) VALUES ('demo', '1')")
+        counts.update(synthetic.build(store, scale, seed, today))
+
+    create_db(path, fill, replace=True)
+    return {"db": str(path), "created": True, "scale": scale, **counts}
 
 
 def _is_demo(path: Path) -> bool:
