@@ -12,7 +12,11 @@ from conftest import Run
 
 def test_demo_shows_every_command_something_real(run: Run, tmp_path: Path) -> None:
     demo = tmp_path / "demo.db"
-    assert json.loads(run("demo", str(demo), "--json").stdout) == {"db": str(demo), "created": True}
+    assert json.loads(run("demo", str(demo), "--json").stdout) == {
+        "db": str(demo),
+        "created": True,
+        "scale": "showcase",
+    }
     use = ["--db", str(demo)]
     ready = json.loads(run(*use, "groups", "ready", "--json").stdout)
     assert [(p["theme"], p["area"], p["waiting"], len(p["members"])) for p in ready] == [

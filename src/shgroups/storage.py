@@ -11,7 +11,7 @@ import getpass
 import os
 import sqlite3
 import stat
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,6 +21,7 @@ from shgroups.errors import InvalidInput, StorageError
 from shgroups.i18n import _
 from shgroups.migrations import MIGRATIONS, SCHEMA_VERSION
 
+Params = Sequence[Any] | Mapping[str, Any]  # positional ? or named :name parameters
 APP_ID = 0x53484731  # "SHG1": marks a file as an shg database
 DEFAULT_BUSY_TIMEOUT = 30.0
 
@@ -92,7 +93,7 @@ class Store:
         self.read_only = read_only
         self.actor = current_actor()
 
-    def _run(self, sql: str, params: Sequence[Any]) -> sqlite3.Cursor:
+    def _run(self, sql: str, params: Params) -> sqlite3.Cursor:
         try:
             return self.conn.execute(sql, params)
         except OverflowError:  # an id or count beyond SQLite's 64-bit integers
@@ -100,20 +101,20 @@ class Store:
                 _("a number is too large"), _("ids and counts are whole numbers such as 42")
             ) from None
 
-    def rows(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
+    def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
         cur = self._run(sql, params)
         names = [d[0] for d in cur.description]
         return [dict(zip(names, row, strict=True)) for row in cur]
 
-    def row(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
+    def row(self, sql: str, params: Params = ()) -> dict[str, Any] | None:
         found = self.rows(sql, params)
         return found[0] if found else None
 
-    def value(self, sql: str, params: Sequence[Any] = ()) -> Any:
+    def value(self, sql: str, params: Params = ()) -> Any:
         found = self._run(sql, params).fetchone()
         return found[0] if found else None
 
-    def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlite3.Cursor:
+    def execute(self, sql: str, params: Params = ()) -> sqlite3.Cursor:
         return self._run(sql, params)
 
     def insert(self, table: str, values: dict[str, Any]) -> int:

@@ -10,34 +10,37 @@ from shgroups.errors import Conflict, InvalidInput
 from shgroups.freetext import check_free_text
 from shgroups.i18n import _
 from shgroups.services import catalogue
-from shgroups.services.groups import GROUP_SQL, get_group
+from shgroups.services.groups import NEXT_FOLLOWUP_SQL, get_group
 from shgroups.services.intake import check_note
 from shgroups.storage import Store
 
 OUTCOMES = ("ok", "needs-support", "ending")
 
 
+# Only running groups are read (index on status), so the cost follows the groups that run
+# now, not the register's history.
+DUE_SQL = f"""
+SELECT g.id AS "group", t.name AS theme, a.name AS area, {NEXT_FOLLOWUP_SQL} AS due,
+       s.name AS starter
+  FROM groups g
+  JOIN themes t ON t.id = g.theme_id
+  JOIN areas a ON a.id = g.area_id
+  LEFT JOIN staff s ON s.id = g.starter_id
+ WHERE g.status = 'running' AND due <= :week_end AND (:starter IS NULL OR s.name = :starter)
+ ORDER BY due, g.id
+"""
+
+
 def due(store: Store, as_of: date, starter: str | None = None) -> list[dict[str, Any]]:
     """Running groups whose next follow-up falls on or before the Sunday of as_of's ISO week."""
     starter_name = catalogue.resolve(store, "staff", starter)["name"] if starter else None
     rows = store.rows(
-        f"""SELECT id, theme, area, next_followup, starter FROM ({GROUP_SQL}
-                    WHERE g.status = 'running')
-             WHERE next_followup <= ? AND (? IS NULL OR starter = ?)
-             ORDER BY next_followup, id""",
-        (week_end(as_of).isoformat(), starter_name, starter_name),
+        DUE_SQL,
+        {"week_end": week_end(as_of).isoformat(), "starter": starter_name},
     )
-    return [
-        {
-            "group": r["id"],
-            "theme": r["theme"],
-            "area": r["area"],
-            "due": r["next_followup"],
-            "days_overdue": max(0, (as_of - date.fromisoformat(r["next_followup"])).days),
-            "starter": r["starter"],
-        }
-        for r in rows
-    ]
+    for r in rows:
+        r["days_overdue"] = max(0, (as_of - date.fromisoformat(r["due"])).days)
+    return rows
 
 
 def add_followup(

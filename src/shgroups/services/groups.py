@@ -18,18 +18,18 @@ GROUP_STATUSES = ("starting", "running", "ended")
 
 # One row per group with what lists, `show` and `followups due` need. The next follow-up is
 # counted from the last one done, else from the handover (the last starter session).
-GROUP_SQL = """
+NEXT_FOLLOWUP_SQL = """
+date(coalesce((SELECT max(f.done_on) FROM followups f WHERE f.group_id = g.id), g.handover_on),
+     '+' || (g.followup_weeks * 7) || ' days')"""
+
+GROUP_SQL = f"""
 SELECT g.id, t.name AS theme, a.name AS area, g.status, g.started_on, s.name AS starter,
        g.starter_sessions,
        (SELECT count(*) FROM sessions x WHERE x.group_id = g.id) AS sessions_held,
        (SELECT group_concat(m.registration_id) FROM group_members m
          WHERE m.group_id = g.id AND m.left_on IS NULL) AS member_ids,
        g.followup_weeks, g.handover_on, g.ended_on, g.open,
-       CASE WHEN g.status = 'running' THEN
-         date(coalesce((SELECT max(f.done_on) FROM followups f WHERE f.group_id = g.id),
-                       g.handover_on),
-              '+' || (g.followup_weeks * 7) || ' days')
-       END AS next_followup
+       CASE WHEN g.status = 'running' THEN {NEXT_FOLLOWUP_SQL} END AS next_followup
   FROM groups g
   JOIN themes t ON t.id = g.theme_id
   JOIN areas a ON a.id = g.area_id

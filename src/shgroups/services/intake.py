@@ -120,7 +120,7 @@ def _known_person(store: Store, person: dict[str, Any]) -> int | None:
             ORDER BY id LIMIT 1""",
         {
             "key": name_key(person["name"]),
-            "phone": person["phone"],  # type: ignore[arg-type]
+            "phone": person["phone"],
             "email": person["email"],
         },
     )
@@ -135,7 +135,7 @@ def _candidates(store: Store, theme_id: int, area_id: int) -> int:
                     WHERE x.registration_id = r.id AND x.theme_id = :t))
               AND (r.area_id = :a OR EXISTS (SELECT 1 FROM registration_areas x
                     WHERE x.registration_id = r.id AND x.area_id = :a))""",
-        {"t": theme_id, "a": area_id},  # type: ignore[arg-type]  # sqlite3 takes a mapping
+        {"t": theme_id, "a": area_id},
     )
     return count
 
@@ -289,7 +289,7 @@ def list_registrations(
         "theme": catalogue.resolve(store, "theme", theme)["id"] if theme else None,
         "area": catalogue.resolve(store, "area", area)["id"] if area else None,
     }
-    return store.rows(_LIST_SQL, params)  # type: ignore[arg-type]  # sqlite3 takes a mapping
+    return store.rows(_LIST_SQL, params)
 
 
 def get_registration(store: Store, reg_id: int) -> dict[str, Any]:

@@ -206,7 +206,7 @@ def purge(
         confirmed_after = today - relativedelta(months=settings["waiting_months"])
         rows = store.rows(
             _RETENTION_SQL,
-            {"confirmed_after": confirmed_after.isoformat()},  # type: ignore[arg-type]
+            {"confirmed_after": confirmed_after.isoformat()},
         )
         keep_until = (today - relativedelta(months=settings["identity_months"])).isoformat()
         expired = sorted(i for r in rows for i in _ids(r["expired_ids"]))

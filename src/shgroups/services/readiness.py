@@ -92,16 +92,22 @@ def propose(candidates: list[Candidate], min_size: int, max_size: int) -> list[P
     return proposals
 
 
+# Only waiting registrations are read (index on status): cost follows the queue, not history.
+CANDIDATES_SQL = """
+SELECT r.id, r.registered_on, r.theme_id, r.area_id,
+       (SELECT group_concat(theme_id) FROM registration_themes x
+         WHERE x.registration_id = r.id) AS also_themes,
+       (SELECT group_concat(area_id) FROM registration_areas x
+         WHERE x.registration_id = r.id) AS also_areas
+  FROM registrations r
+ WHERE r.status = 'waiting' AND (:as_of IS NULL OR r.registered_on <= :as_of)
+"""
+
+
 def load_candidates(store: Store, as_of: date | None = None) -> list[Candidate]:
     rows = store.rows(
-        """SELECT r.id, r.registered_on, r.theme_id, r.area_id,
-                  (SELECT group_concat(theme_id) FROM registration_themes x
-                    WHERE x.registration_id = r.id) AS also_themes,
-                  (SELECT group_concat(area_id) FROM registration_areas x
-                    WHERE x.registration_id = r.id) AS also_areas
-             FROM registrations r
-            WHERE r.status = 'waiting' AND (? IS NULL OR r.registered_on <= ?)""",
-        (as_of and as_of.isoformat(),) * 2,
+        CANDIDATES_SQL,
+        {"as_of": as_of and as_of.isoformat()},
     )
     return [
         Candidate(

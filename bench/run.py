@@ -1,0 +1,155 @@
+"""Benchmark shg against the floor (`python -c pass`) and its peer (`sqlite-utils query`).
+
+    python bench/run.py [--runs 15] [--warmup 2] [--folder bench/.data]
+
+Builds a county and a national demo register (deterministic, seed 1), then times whole
+processes: each round runs every command once, in an order rotated per round, so that all
+of them share the same machine conditions. Prints the median and spread (min–max) of each,
+its ratio to the floor and to its peer, and the peak memory (max RSS) of the process; then
+checks the targets of the benchmark issue. Figures are only comparable within one run.
+
+Run it with the interpreter of the environment shg is installed in: the executables timed
+are that interpreter, and `shg` and `sqlite-utils` beside it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+SHG = str(BIN / "shg")
+PEER = str(BIN / "sqlite-utils")
+TODAY = "2026-11-24"
+
+
+def week_end(day: str) -> str:
+    d = date.fromisoformat(day)
+    return (d + timedelta(days=7 - d.isoweekday())).isoformat()
+
+
+def peer_sql() -> dict[str, str]:
+    """The SQL shg runs for each question, with its parameters written in."""
+    from shgroups.services.followups import DUE_SQL
+    from shgroups.services.readiness import CANDIDATES_SQL
+
+    return {
+        "followups due": DUE_SQL.replace(":week_end", f"'{week_end(TODAY)}'").replace(
+            ":starter", "NULL"),
+        "groups ready": CANDIDATES_SQL.replace(":as_of", f"'{TODAY}'"),
+    }
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall time in ms and peak RSS in MB of one process."""
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    _pid, status, usage = os.wait4(process.pid, 0)
+    elapsed = (time.perf_counter() - started) * 1000
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        assert process.stderr is not None
+        raise SystemExit(f"{argv} failed: {process.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024  # ru_maxrss is in KiB on Linux
+
+
+def build(folder: Path, scale: str, env: dict[str, str]) -> tuple[Path, float]:
+    path = folder / f"{scale}.db"
+    started = time.perf_counter()
+    subprocess.run([SHG, "demo", str(path), "--scale", scale], check=True, env=env,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return path, time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=15)
+    parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--folder", type=Path, default=Path(__file__).parent / ".data")
+    args = parser.parse_args()
+    args.folder.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "SHG_TODAY": TODAY, "SHG_USER": "bench"}
+    env.pop("SHG_DB", None)
+
+    files = {}
+    for scale in ("county", "national"):
+        files[scale], seconds = build(args.folder, scale, env)
+        print(f"built {scale}: {files[scale]} in {seconds:.1f} s "
+              f"({files[scale].stat().st_size / 1e6:.1f} MB)")
+
+    sql = peer_sql()
+    commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"],
+                                      "shg --version": [SHG, "--version"]}
+    for scale, path in files.items():
+        db = ["--db", str(path)]
+        commands |= {
+            f"{scale}: shg followups due --json": [SHG, *db, "followups", "due", "--json"],
+            f"{scale}: shg groups ready --json": [SHG, *db, "groups", "ready", "--json"],
+            f"{scale}: shg intake list --json --status waiting":
+                [SHG, *db, "intake", "list", "--json", "--status", "waiting"],
+            f"{scale}: shg intake add": [SHG, *db, "intake", "add", "--consent", "--name",
+                                         "Bench", "--theme", "Ensamhet", "--force"],
+            f"{scale}: peer followups due": [PEER, "query", str(path), sql["followups due"]],
+            f"{scale}: peer groups ready": [PEER, "query", str(path), sql["groups ready"]],
+        }  # fmt: skip
+
+    names = list(commands)
+    times: dict[str, list[float]] = {n: [] for n in names}
+    memory: dict[str, float] = dict.fromkeys(names, 0.0)
+    for round_ in range(args.warmup + args.runs):
+        shift = round_ % len(names)
+        for name in names[shift:] + names[:shift]:
+            elapsed, rss = run_once(commands[name], env)
+            if round_ >= args.warmup:
+                times[name].append(elapsed)
+                memory[name] = max(memory[name], rss)
+
+    median = {n: statistics.median(t) for n, t in times.items()}
+    floor = median["python -c pass"]
+    peers = {"followups due": "peer followups due", "groups ready": "peer groups ready"}
+    print(f"\n{args.runs} runs after {args.warmup} warm-up rounds; python {sys.version.split()[0]}"
+          f", {os.cpu_count()} cores\n")
+    print(f"{'command':52} {'median ms':>9} {'min–max':>13} {'× floor':>8} {'× peer':>7} "
+          f"{'peak MB':>8}")
+    for name in names:
+        scale = name.split(":")[0]
+        peer = next((f"{scale}: {p}" for q, p in peers.items() if q in name and "shg" in name),
+                    None)
+        ratio = f"{median[name] / median[peer]:.2f}" if peer else ""
+        spread = f"{min(times[name]):.0f}–{max(times[name]):.0f}"
+        print(f"{name:52} {median[name]:9.1f} {spread:>13} {median[name] / floor:8.1f} "
+              f"{ratio:>7} {memory[name]:8.1f}")
+
+    def m(scale: str, what: str) -> float:
+        return median[f"{scale}: {what}"]
+
+    checks = []
+    for q in ("followups due", "groups ready"):
+        shg_q = f"shg {q} --json"
+        checks += [
+            (f"national {q} ≤ 1.0 × peer", m("national", shg_q) / m("national", f"peer {q}"),
+             1.0),
+            (f"national {q} ≤ 1.2 × county", m("national", shg_q) / m("county", shg_q), 1.2),
+        ]
+    checks.append(("national intake add ≤ 1.3 × followups due",
+                   m("national", "shg intake add") / m("national", "shg followups due --json"),
+                   1.3))
+    peak = max(v for n, v in memory.items() if "national: shg" in n)
+    print("\ntargets")
+    for label, value, limit in checks:
+        print(f"  {'PASS' if value <= limit else 'FAIL'}  {label}: {value:.2f}")
+    print(f"  {'PASS' if peak <= 80 else 'FAIL'}  peak memory on the national file ≤ 80 MB: "
+          f"{peak:.1f} MB")
+    (args.folder / "last-run.json").write_text(json.dumps(
+        {"median_ms": median, "peak_mb": memory, "runs": args.runs}, indent=2))
+
+
+if __name__ == "__main__":
+    main()
