@@ -38,12 +38,23 @@ def week_end(day: str) -> str:
 def peer_sql() -> dict[str, str]:
     """The SQL shg runs for each question, with its parameters written in."""
     from shgroups.services.followups import DUE_SQL
-    from shgroups.services.readiness import CANDIDATES_SQL
+    from shgroups.services.readiness import ALSO_AREAS_SQL, ALSO_THEMES_SQL, CANDIDATES_SQL
 
+    candidates = CANDIDATES_SQL.replace(":as_of", f"'{TODAY}'").replace(
+        "r.id, r.registered_on", "'first' AS kind, r.id, r.registered_on"
+    )
+    also = [
+        sql.replace(
+            "SELECT x.registration_id, x.", f"SELECT '{kind}', x.registration_id, NULL, x."
+        ).replace("_id\n", "_id, NULL\n", 1)
+        for kind, sql in (("theme", ALSO_THEMES_SQL), ("area", ALSO_AREAS_SQL))
+    ]
     return {
         "followups due": DUE_SQL.replace(":week_end", f"'{week_end(TODAY)}'").replace(
-            ":starter", "NULL"),
-        "groups ready": CANDIDATES_SQL.replace(":as_of", f"'{TODAY}'"),
+            ":starter", "NULL"
+        ),
+        # the three reads of the readiness rule, as one statement
+        "groups ready": " UNION ALL ".join([candidates, *also]),
     }
 
 
@@ -63,8 +74,13 @@ def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 def build(folder: Path, scale: str, env: dict[str, str]) -> tuple[Path, float]:
     path = folder / f"{scale}.db"
     started = time.perf_counter()
-    subprocess.run([SHG, "demo", str(path), "--scale", scale], check=True, env=env,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [SHG, "demo", str(path), "--scale", scale],
+        check=True,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     return path, time.perf_counter() - started
 
 
@@ -81,12 +97,16 @@ def main() -> None:
     files = {}
     for scale in ("county", "national"):
         files[scale], seconds = build(args.folder, scale, env)
-        print(f"built {scale}: {files[scale]} in {seconds:.1f} s "
-              f"({files[scale].stat().st_size / 1e6:.1f} MB)")
+        print(
+            f"built {scale}: {files[scale]} in {seconds:.1f} s "
+            f"({files[scale].stat().st_size / 1e6:.1f} MB)"
+        )
 
     sql = peer_sql()
-    commands: dict[str, list[str]] = {"python -c pass": [sys.executable, "-c", "pass"],
-                                      "shg --version": [SHG, "--version"]}
+    commands: dict[str, list[str]] = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "shg --version": [SHG, "--version"],
+    }
     for scale, path in files.items():
         db = ["--db", str(path)]
         commands |= {
@@ -114,18 +134,25 @@ def main() -> None:
     median = {n: statistics.median(t) for n, t in times.items()}
     floor = median["python -c pass"]
     peers = {"followups due": "peer followups due", "groups ready": "peer groups ready"}
-    print(f"\n{args.runs} runs after {args.warmup} warm-up rounds; python {sys.version.split()[0]}"
-          f", {os.cpu_count()} cores\n")
-    print(f"{'command':52} {'median ms':>9} {'min–max':>13} {'× floor':>8} {'× peer':>7} "
-          f"{'peak MB':>8}")
+    print(
+        f"\n{args.runs} runs after {args.warmup} warm-up rounds; python {sys.version.split()[0]}"
+        f", {os.cpu_count()} cores\n"
+    )
+    print(
+        f"{'command':52} {'median ms':>9} {'min–max':>13} {'× floor':>8} {'× peer':>7} "
+        f"{'peak MB':>8}"
+    )
     for name in names:
         scale = name.split(":")[0]
-        peer = next((f"{scale}: {p}" for q, p in peers.items() if q in name and "shg" in name),
-                    None)
+        peer = next(
+            (f"{scale}: {p}" for q, p in peers.items() if q in name and "shg" in name), None
+        )
         ratio = f"{median[name] / median[peer]:.2f}" if peer else ""
         spread = f"{min(times[name]):.0f}–{max(times[name]):.0f}"
-        print(f"{name:52} {median[name]:9.1f} {spread:>13} {median[name] / floor:8.1f} "
-              f"{ratio:>7} {memory[name]:8.1f}")
+        print(
+            f"{name:52} {median[name]:9.1f} {spread:>13} {median[name] / floor:8.1f} "
+            f"{ratio:>7} {memory[name]:8.1f}"
+        )
 
     def m(scale: str, what: str) -> float:
         return median[f"{scale}: {what}"]
@@ -134,21 +161,27 @@ def main() -> None:
     for q in ("followups due", "groups ready"):
         shg_q = f"shg {q} --json"
         checks += [
-            (f"national {q} ≤ 1.0 × peer", m("national", shg_q) / m("national", f"peer {q}"),
-             1.0),
+            (f"national {q} ≤ 1.0 × peer", m("national", shg_q) / m("national", f"peer {q}"), 1.0),
             (f"national {q} ≤ 1.2 × county", m("national", shg_q) / m("county", shg_q), 1.2),
         ]
-    checks.append(("national intake add ≤ 1.3 × followups due",
-                   m("national", "shg intake add") / m("national", "shg followups due --json"),
-                   1.3))
+    checks.append(
+        (
+            "national intake add ≤ 1.3 × followups due",
+            m("national", "shg intake add") / m("national", "shg followups due --json"),
+            1.3,
+        )
+    )
     peak = max(v for n, v in memory.items() if "national: shg" in n)
     print("\ntargets")
     for label, value, limit in checks:
         print(f"  {'PASS' if value <= limit else 'FAIL'}  {label}: {value:.2f}")
-    print(f"  {'PASS' if peak <= 80 else 'FAIL'}  peak memory on the national file ≤ 80 MB: "
-          f"{peak:.1f} MB")
-    (args.folder / "last-run.json").write_text(json.dumps(
-        {"median_ms": median, "peak_mb": memory, "runs": args.runs}, indent=2))
+    print(
+        f"  {'PASS' if peak <= 80 else 'FAIL'}  peak memory on the national file ≤ 80 MB: "
+        f"{peak:.1f} MB"
+    )
+    (args.folder / "last-run.json").write_text(
+        json.dumps({"median_ms": median, "peak_mb": memory, "runs": args.runs}, indent=2)
+    )
 
 
 if __name__ == "__main__":

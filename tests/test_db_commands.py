@@ -91,7 +91,9 @@ def test_backup_is_consistent_private_and_rotated(
         conn.close()
     info = json.loads(run("db", "info", "--json").stdout)
     assert info["last_backup"] == made[2]["backup"]
-    assert info["counts"]["registrations"] == 3 and info["schema_version"] == 2
+    assert (
+        info["counts"]["registrations"] == 3 and info["schema_version"] == migrations.SCHEMA_VERSION
+    )
     assert "already exists" in run("db", "backup", made[2]["backup"], code=1).stderr
     monkeypatch.setenv("SHG_BACKUP_DIR", str(db.parent / "backups"))
     elsewhere = json.loads(run("db", "backup", "--json").stdout)["backup"]
@@ -151,7 +153,10 @@ def test_restoring_an_older_schema_migrates_it(run: Run, db: Path, tmp_path: Pat
     run("db", "restore", str(old), "--yes")
     shown = json.loads(run("intake", "show", "1", "--json").stdout)
     assert (shown["name"], shown["theme"], shown["basis"]) == ("Vera", "Ensamhet", None)
-    assert json.loads(run("db", "info", "--json").stdout)["schema_version"] == 2
+    assert (
+        json.loads(run("db", "info", "--json").stdout)["schema_version"]
+        == migrations.SCHEMA_VERSION
+    )
 
 
 def build_v1(path: Path) -> None:

@@ -69,8 +69,8 @@ def test_lint_and_types() -> None:
     ruff = Path(sys.executable).parent / "ruff"
     mypy = Path(sys.executable).parent / "mypy"
     for command in (
-        [ruff, "check", "src", "tests", "docs"],
-        [ruff, "format", "--check", "src", "tests", "docs"],
+        [ruff, "check", "src", "tests", "docs", "bench"],
+        [ruff, "format", "--check", "src", "tests", "docs", "bench"],
         [mypy],
     ):
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)

@@ -1,6 +1,9 @@
-"""The `shg` command line: parsing, one error boundary, and the command groups."""
+"""The `shg` command line: parsing, one error boundary, and the command groups.
 
-from __future__ import annotations
+The command modules do not use `from __future__ import annotations`: Typer inspects every
+command at each start, and string annotations would be eval()-ed each time (measured: about
+a quarter of the start-up of a `--json` command, see docs/BENCHMARKS.md).
+"""
 
 import os
 import sqlite3

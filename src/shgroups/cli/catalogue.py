@@ -1,7 +1,5 @@
 """`shg themes`, `shg areas`, `shg staff`: the names everything else refers to."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

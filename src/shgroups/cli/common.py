@@ -1,7 +1,5 @@
 """What every command module shares: the chosen database, common options, date parsing."""
 
-from __future__ import annotations
-
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date

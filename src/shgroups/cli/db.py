@@ -1,7 +1,5 @@
 """`shg db`: check, back up, restore and describe the database file."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 

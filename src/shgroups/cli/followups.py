@@ -1,7 +1,5 @@
 """`shg followups`: the weekly list of groups to contact, and recording a contact."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

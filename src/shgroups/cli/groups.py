@@ -1,7 +1,5 @@
 """`shg groups` and `shg sessions`: proposals, starting, members, starter sessions, ending."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

@@ -1,7 +1,5 @@
 """`shg intake`: registering people who wait for a theme, and what becomes of them."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

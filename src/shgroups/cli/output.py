@@ -3,8 +3,6 @@
 rich is imported only when a table is printed, so `--json` never pays for it.
 """
 
-from __future__ import annotations
-
 import json
 import sys
 from collections.abc import Callable, Sequence

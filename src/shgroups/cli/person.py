@@ -1,7 +1,5 @@
 """`shg person`, `shg purge`, `shg audit`: a person's rights and the county's duties."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

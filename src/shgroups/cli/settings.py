@@ -1,7 +1,5 @@
 """`shg settings`: the county's rules, shared by everyone using the database."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

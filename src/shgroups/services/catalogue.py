@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,8 @@ _KINDS = {
 def load_catalogue() -> list[dict[str, Any]]:
     """The default themes in data/themes.json: inside the installed package, or, in an
     editable install (where hatch does not copy data/), at the top of the checkout."""
+    from importlib import resources  # only `init` needs it; it pulls in tempfile and random
+
     packaged = resources.files("shgroups").joinpath("data/themes.json")
     source = packaged if packaged.is_file() else CHECKOUT_DATA / "themes.json"
     text = source.read_text("utf-8")

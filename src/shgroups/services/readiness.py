@@ -8,17 +8,15 @@ serves the pair with the most candidates first and is corrected lazily as people
 from __future__ import annotations
 
 import heapq
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from shgroups.storage import Store
 
 Pair = tuple[int, int]  # (theme id, area id)
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):  # a NamedTuple: thousands are made per run, cheaply
     id: int
     registered_on: str
     theme: int  # first choice
@@ -30,8 +28,7 @@ class Candidate:
         return [(t, a) for t in sorted(self.themes) for a in sorted(self.areas)]
 
 
-@dataclass(frozen=True)
-class Proposal:
+class Proposal(NamedTuple):
     theme: int
     area: int
     waiting: int  # candidates for the pair when it was served
@@ -55,8 +52,10 @@ def group_sizes(n: int, min_size: int, max_size: int) -> list[int]:
 
 def propose(candidates: list[Candidate], min_size: int, max_size: int) -> list[Proposal]:
     by_pair: dict[Pair, list[Candidate]] = {}
+    pairs_of: dict[int, list[Pair]] = {}
     for cand in candidates:
-        for pair in cand.pairs():
+        pairs_of[cand.id] = cand.pairs()
+        for pair in pairs_of[cand.id]:
             by_pair.setdefault(pair, []).append(cand)
     count = {pair: len(people) for pair, people in by_pair.items()}
     heap = [(-n, pair) for pair, n in count.items()]
@@ -86,44 +85,43 @@ def propose(candidates: list[Candidate], min_size: int, max_size: int) -> list[P
             proposals.append(Proposal(theme, area, n, tuple(c.id for c in chosen)))
             for cand in chosen:
                 taken.add(cand.id)
-                for other in cand.pairs():
+                for other in pairs_of[cand.id]:
                     if other in count:
                         count[other] -= 1
     return proposals
 
 
-# Only waiting registrations are read (index on status): cost follows the queue, not history.
+# Only waiting registrations are read, from the covering index on (status, theme, area,
+# date): the cost follows the queue, not the register's history. Alternative choices are rare
+# and read separately.
 CANDIDATES_SQL = """
-SELECT r.id, r.registered_on, r.theme_id, r.area_id,
-       (SELECT group_concat(theme_id) FROM registration_themes x
-         WHERE x.registration_id = r.id) AS also_themes,
-       (SELECT group_concat(area_id) FROM registration_areas x
-         WHERE x.registration_id = r.id) AS also_areas
+SELECT r.id, r.registered_on, r.theme_id, r.area_id
   FROM registrations r
  WHERE r.status = 'waiting' AND (:as_of IS NULL OR r.registered_on <= :as_of)
 """
+ALSO_THEMES_SQL = """
+SELECT x.registration_id, x.theme_id
+  FROM registration_themes x JOIN registrations r ON r.id = x.registration_id
+ WHERE r.status = 'waiting'
+"""
+ALSO_AREAS_SQL = ALSO_THEMES_SQL.replace("registration_themes", "registration_areas").replace(
+    "theme_id", "area_id"
+)
 
 
 def load_candidates(store: Store, as_of: date | None = None) -> list[Candidate]:
-    rows = store.rows(
-        CANDIDATES_SQL,
-        {"as_of": as_of and as_of.isoformat()},
-    )
+    also: list[dict[int, list[int]]] = [{}, {}]
+    for choices, sql in zip(also, (ALSO_THEMES_SQL, ALSO_AREAS_SQL), strict=True):
+        for reg_id, ref in store.execute(sql):
+            choices.setdefault(reg_id, []).append(ref)
+    themes, areas = also
+    rows = store.execute(CANDIDATES_SQL, {"as_of": as_of and as_of.isoformat()}).fetchall()
     return [
         Candidate(
-            id=r["id"],
-            registered_on=r["registered_on"],
-            theme=r["theme_id"],
-            area=r["area_id"],
-            themes=frozenset([r["theme_id"], *_ids(r["also_themes"])]),
-            areas=frozenset([r["area_id"], *_ids(r["also_areas"])]),
+            i, day, t, a, frozenset([t, *themes.get(i, ())]), frozenset([a, *areas.get(i, ())])
         )
-        for r in rows
+        for i, day, t, a in rows
     ]
-
-
-def _ids(joined: str | None) -> list[int]:
-    return [int(x) for x in joined.split(",")] if joined else []
 
 
 def ready_groups(
