@@ -17,14 +17,18 @@ _NORWEGIAN = re.compile(r"(?<!\d)(\d{6})\s?(\d{5})(?!\d)")
 
 
 def contains_id_number(text: str) -> bool:
+    swedish = list(_SWEDISH.finditer(text))
+    norwegian = list(_NORWEGIAN.finditer(text))
+    if not swedish and not norwegian:
+        return False  # the usual case, decided without loading python-stdnum
     from stdnum.no import fodselsnummer
     from stdnum.se import personnummer
 
-    for match in _SWEDISH.finditer(text):
+    for match in swedish:
         sep = "+" if "+" in match.group(0) else "-"
         if personnummer.is_valid(f"{match.group(1)}{sep}{match.group(2)}"):
             return True
-    return any(fodselsnummer.is_valid(m.group(1) + m.group(2)) for m in _NORWEGIAN.finditer(text))
+    return any(fodselsnummer.is_valid(m.group(1) + m.group(2)) for m in norwegian)
 
 
 def check_free_text(
