@@ -25,6 +25,8 @@ class Candidate(NamedTuple):  # a NamedTuple: thousands are made per run, cheapl
     areas: frozenset[int]
 
     def pairs(self) -> list[Pair]:
+        if len(self.themes) == 1 and len(self.areas) == 1:  # most people: no alternatives
+            return [(self.theme, self.area)]
         return [(t, a) for t in sorted(self.themes) for a in sorted(self.areas)]
 
 
