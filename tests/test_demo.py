@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 from collections import Counter
 from pathlib import Path
 
@@ -77,3 +78,36 @@ def test_demo_can_be_rebuilt(run: Run, tmp_path: Path) -> None:
         r["name"] for r in json.loads(run("--db", str(demo), "intake", "list", "--json").stdout)
     ]
     assert "Extra" not in names
+
+
+def test_county_scale_is_deterministic_and_realistic(run: Run, tmp_path: Path) -> None:
+    def build(name: str, seed: str) -> tuple[dict[str, int], str]:
+        path = tmp_path / name
+        result = json.loads(
+            run("demo", str(path), "--scale", "county", "--seed", seed, "--json").stdout
+        )
+        conn = sqlite3.connect(path)
+        dump = "\n".join(str(r) for r in conn.execute("SELECT * FROM registrations ORDER BY id"))
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+        conn.close()
+        return result, hashlib.sha256(dump.encode()).hexdigest()
+
+    first, digest = build("a.db", "7")
+    again, same = build("b.db", "7")
+    other, different = build("c.db", "8")
+    assert (first, digest) == ({**again, "db": first["db"]}, same)
+    assert digest != different
+    assert (first["registrations"], first["groups"]) == (2000, 150)
+    use = ["--db", str(tmp_path / "a.db")]
+    statuses = Counter(
+        g["status"] for g in json.loads(run(*use, "groups", "list", "--json").stdout)
+    )
+    assert set(statuses) == {"starting", "running", "ended"}
+    waiting = json.loads(run(*use, "intake", "list", "--status", "waiting", "--json").stdout)
+    assert len(waiting) == 150
+    assert json.loads(run(*use, "groups", "ready", "--json").stdout)
+    assert any(
+        d["days_overdue"] > 0
+        for d in json.loads(run(*use, "followups", "due", "--week", "2026-W49", "--json").stdout)
+    )

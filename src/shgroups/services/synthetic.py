@@ -111,6 +111,8 @@ def build(store: Store, scale_name: str, seed: int, today: date) -> dict[str, in
     for group_id in range(1, scale.groups + 1):
         theme, area = pick_theme(), pick_area()
         start = first_day + timedelta(days=60 + rng.randrange(span - 60))
+        if group_id <= max(2, scale.groups // 50):  # a few in their starter phase right now
+            start = today - timedelta(days=rng.randrange(21))
         age = (today - start).days
         held = min(4, age // 7 + 1)
         handover = start + timedelta(weeks=3) if held == 4 else None
