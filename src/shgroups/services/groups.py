@@ -9,7 +9,7 @@ from shgroups.dates import not_after_today, not_before
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.i18n import _
 from shgroups.services import catalogue
-from shgroups.services.intake import get_registration
+from shgroups.services.intake import waiting_registration
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
@@ -111,12 +111,7 @@ def _place(store: Store, group_id: int, reg_id: int, on: date) -> None:
 
 
 def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
-    reg = get_registration(store, reg_id)
-    if reg["status"] != "waiting":
-        raise Conflict(
-            _("registration {id} is {status}, not waiting").format(id=reg_id, status=reg["status"]),
-            _("only waiting registrations can join a group"),
-        )
+    reg = waiting_registration(store, reg_id, _("only waiting registrations can join a group"))
     if reg["registered_on"] > on.isoformat():
         raise InvalidInput(
             _("registration {id} was made on {registered}, after {on}").format(

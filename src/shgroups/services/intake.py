@@ -309,6 +309,17 @@ def get_registration(store: Store, reg_id: int) -> dict[str, Any]:
     return found
 
 
+def waiting_registration(store: Store, reg_id: int, hint: str) -> dict[str, Any]:
+    """The registration, which must be waiting."""
+    reg = get_registration(store, reg_id)
+    if reg["status"] != "waiting":
+        raise Conflict(
+            _("registration {id} is {status}, not waiting").format(id=reg_id, status=reg["status"]),
+            hint,
+        )
+    return reg
+
+
 def show_registration(store: Store, reg_id: int) -> dict[str, Any]:
     reg = get_registration(store, reg_id)
     also_themes = [
@@ -361,14 +372,7 @@ def confirm(store: Store, reg_id: int, on: date, today: date) -> dict[str, Any]:
     """The person still wants a group: the waiting registration's retention starts again."""
     not_after_today(on, today)
     with store.write():
-        reg = get_registration(store, reg_id)
-        if reg["status"] != "waiting":
-            raise Conflict(
-                _("registration {id} is {status}, not waiting").format(
-                    id=reg_id, status=reg["status"]
-                ),
-                _("only waiting registrations are confirmed"),
-            )
+        waiting_registration(store, reg_id, _("only waiting registrations are confirmed"))
         store.execute(
             "UPDATE registrations SET confirmed_on = ? WHERE id = ?", (on.isoformat(), reg_id)
         )
