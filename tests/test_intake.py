@@ -332,3 +332,9 @@ def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path
 def test_email_starting_with_a_dash(run: Run, db: Path) -> None:
     run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet", "--email=-x@example.se")
     assert json.loads(run("intake", "show", "1", "--json").stdout)["email"] == "-x@example.se"
+
+
+def test_names_that_look_like_markup_are_shown_as_typed(run: Run, db: Path) -> None:
+    run("intake", "add", "--consent", "--name", "Anna [/b] [red]x", "--theme", "Ensamhet")
+    assert "Anna [/b] [red]x" in run("intake", "list").stdout
+    assert "Anna [/b] [red]x" in run("intake", "show", "1").stdout

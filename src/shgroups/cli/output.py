@@ -45,20 +45,23 @@ def table(
     from rich import box
     from rich.console import Console
     from rich.table import Table
+    from rich.text import Text
 
     console = Console(highlight=False)
+    heading = Text(title, style="bold") if title else None
     if not rows and empty:
-        if title:
-            console.print(f"[bold]{title}[/bold]")
-        console.print(empty)
+        if heading:
+            console.print(heading)
+        console.print(Text(empty))
         return
-    grid = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    grid = Table(title=heading, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for key, header in columns:
         wraps = key in WRAPPING
         grid.add_column(header, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
     for row in rows:
+        # Text, not markup: a name such as "Anna [/b]" is shown as typed.
         grid.add_row(
-            *(_cell(row.get(key)) for key, _h in columns),
+            *(Text(_cell(row.get(key))) for key, _h in columns),
             style=row_style(row) if row_style else None,
         )
     console.print(grid)
@@ -70,7 +73,7 @@ def fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
 
     console = Console(highlight=False)
     if title:
-        console.print(f"[bold]{title}[/bold]")
+        console.print(title, style="bold", markup=False)
     width = max(len(label) for label, _v in pairs)
     for label, value in pairs:
         console.print(f"  {label:<{width}}  {_cell(value)}", markup=False)
