@@ -107,3 +107,10 @@ def register(
         )
         ids.append(json.loads(result.stdout)["id"])
     return ids
+
+
+def start(
+    run: Run, *extra: str, theme: str = "Utmattning", area: str = "Jönköping", code: int | None = 0
+) -> Result:
+    """`shg groups start --theme … --area …` with more options."""
+    return run("groups", "start", "--theme", theme, "--area", area, *extra, code=code)

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run, register
+from conftest import Run, register, start
 
 
 def running_group(
@@ -125,7 +125,7 @@ def test_add_moves_the_next_due_date(run: Run, db: Path) -> None:
 
 def test_add_refuses_what_makes_no_sense(run: Run, db: Path) -> None:
     register(run, 5)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-10-06")
+    start(run, "--date", "2026-10-06")
     assert "starter phase" in run("followups", "add", "1", code=1).stderr
     run("sessions", "add", "1", "--date", "2026-10-06")
     run("groups", "set", "1", "--starter-sessions", "1")

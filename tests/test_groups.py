@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Run, register
+from conftest import Run, register, start
 
 
 def test_ready_follows_the_rule_on_a_real_database(run: Run, db: Path) -> None:
@@ -39,13 +39,8 @@ def test_nothing_ready(run: Run, db: Path) -> None:
 
 def test_start_from_the_first_proposal(run: Run, db: Path) -> None:
     register(run, 6)
-    result = run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    result = start(
+        run,
         "--starter",
         "eva lind",
         "--json",
@@ -91,13 +86,8 @@ def test_start_from_the_first_proposal(run: Run, db: Path) -> None:
 
 def test_start_with_chosen_members_and_plan(run: Run, db: Path) -> None:
     register(run, 7)
-    result = run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    result = start(
+        run,
         "--members",
         "2, 4,6,7,1",
         "--starter-sessions",
@@ -119,28 +109,18 @@ def test_start_with_chosen_members_and_plan(run: Run, db: Path) -> None:
 
 def test_start_refuses_wrong_sizes_unless_forced(run: Run, db: Path) -> None:
     register(run, 4)
-    result = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", code=1)
+    result = start(run, code=1)
     assert "no group is ready" in result.stderr
-    result = run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    result = start(
+        run,
         "--members",
         "1,2,3,4",
         code=1,
     )
     assert "needs 5 to 8 members; this one would have 4" in result.stderr
     assert "--force" in result.stderr
-    run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    start(
+        run,
         "--members",
         "1,2,3,4",
         "--force",
@@ -151,25 +131,15 @@ def test_start_refuses_people_not_waiting_or_not_wanting_the_theme(run: Run, db:
     register(run, 5)
     register(run, 1, "Ensamhet", "Jönköping", 6)
     run("intake", "withdraw", "5")
-    result = run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    result = start(
+        run,
         "--members",
         "1,2,3,4,5",
         code=1,
     )
     assert "registration 5 is withdrawn" in result.stderr
-    result = run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    result = start(
+        run,
         "--members",
         "1,2,3,4,6",
         code=1,
@@ -185,7 +155,7 @@ def test_start_refuses_people_not_waiting_or_not_wanting_the_theme(run: Run, db:
 
 def test_members_come_and_go(run: Run, db: Path) -> None:
     register(run, 7)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members", "1,2,3,4,5")
+    start(run, "--members", "1,2,3,4,5")
     result = json.loads(run("groups", "add-member", "1", "6", "--json").stdout)
     assert result["members"] == [1, 2, 3, 4, 5, 6]
     result = json.loads(run("groups", "remove-member", "1", "2", "--json").stdout)
@@ -215,13 +185,8 @@ def test_full_group_refuses_a_ninth(run: Run, db: Path) -> None:
 
 def test_sessions_turn_the_group_running(run: Run, db: Path) -> None:
     register(run, 5)
-    run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    start(
+        run,
         "--date",
         "2026-10-06",
         "--starter",
@@ -254,7 +219,7 @@ def test_sessions_turn_the_group_running(run: Run, db: Path) -> None:
 
 def test_more_starter_sessions_while_starting(run: Run, db: Path) -> None:
     register(run, 5)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-10-08")
+    start(run, "--date", "2026-10-08")
     for day in ("2026-10-08", "2026-10-15", "2026-10-22"):
         run("sessions", "add", "1", "--date", day)
     group = json.loads(run("groups", "set", "1", "--starter-sessions", "6", "--json").stdout)
@@ -271,7 +236,7 @@ def test_more_starter_sessions_while_starting(run: Run, db: Path) -> None:
 
 def test_fewer_sessions_equal_to_held_hands_over(run: Run, db: Path) -> None:
     register(run, 5)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-10-08")
+    start(run, "--date", "2026-10-08")
     run("sessions", "add", "1", "--date", "2026-10-08")
     run("sessions", "add", "1", "--date", "2026-10-15")
     group = json.loads(run("groups", "set", "1", "--starter-sessions", "2", "--json").stdout)
@@ -280,7 +245,7 @@ def test_fewer_sessions_equal_to_held_hands_over(run: Run, db: Path) -> None:
 
 def test_session_rules(run: Run, db: Path) -> None:
     register(run, 5)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-10-06")
+    start(run, "--date", "2026-10-06")
     assert (
         "before the group's last"
         in run("sessions", "add", "1", "--date", "2026-10-01", code=1).stderr
@@ -303,7 +268,7 @@ def test_session_rules(run: Run, db: Path) -> None:
 
 def test_end_group(run: Run, db: Path) -> None:
     register(run, 5)
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-10-06")
+    start(run, "--date", "2026-10-06")
     result = json.loads(run("groups", "end", "1", "--date", "2026-11-20", "--json").stdout)
     assert result == {"id": 1, "status": "ended", "ended_on": "2026-11-20"}
     group = json.loads(run("groups", "show", "1", "--json").stdout)
@@ -320,13 +285,8 @@ def test_end_group(run: Run, db: Path) -> None:
 def test_set_followup_interval_and_starter(run: Run, db: Path) -> None:
     run("staff", "add", "Omar Said")
     register(run, 5)
-    run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    start(
+        run,
         "--date",
         "2026-10-06",
         "--starter-sessions",

@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import Run, counts, register
+from conftest import Run, counts, register, start
 
 TOKENS = {"name": "Qzname Ytoken", "phone": "070-987 65 43", "email": "qzmail@token.example",
           "note": "Qznote token: föredrar tisdagar"}  # fmt: skip
@@ -74,7 +74,7 @@ def test_export_holds_everything_about_the_person_and_nothing_else(run: Run, db:
     second = json.loads(run(
         "intake", "add", "--consent", "--name", TOKENS["name"], "--phone", TOKENS["phone"],
         "--theme", "Ensamhet", "--date", "2026-10-21", "--json").stdout)["id"]  # fmt: skip
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-11-02")
+    start(run, "--date", "2026-11-02")
     out = Path("anna.json")
     result = run("person", "export", str(second), "--out", str(out))
     assert "anna.json" in result.stderr and "anna.txt" in result.stderr
@@ -123,13 +123,8 @@ def test_export_to_the_terminal(run: Run, db: Path) -> None:
 def test_erasure_really_removes_the_bytes(run: Run, db: Path, tmp_path: Path) -> None:
     register(run, 4, "Utmattning", "Jönköping")
     reg = add_tokened(run)
-    run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    start(
+        run,
         "--date",
         "2026-10-26",
         "--starter-sessions",
@@ -295,7 +290,7 @@ def test_members_of_ended_groups_are_purged_after_the_identity_period(
     run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     ids = register(run, 5, "Utmattning", "Jönköping")
-    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--date", "2026-10-06")
+    start(run, "--date", "2026-10-06")
     run("groups", "end", "1", "--date", "2026-11-01")
     assert json.loads(run("purge", "--dry-run", "--json").stdout)["erased"] == []
     monkeypatch.setenv("SHG_TODAY", "2027-05-02")
@@ -365,13 +360,8 @@ def test_ordinary_numbers_pass_the_guard(run: Run, db: Path) -> None:
 
 def test_follow_up_notes_are_guarded(run: Run, db: Path) -> None:
     register(run, 5)
-    run(
-        "groups",
-        "start",
-        "--theme",
-        "Utmattning",
-        "--area",
-        "Jönköping",
+    start(
+        run,
         "--date",
         "2026-10-06",
         "--starter-sessions",
