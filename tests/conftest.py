@@ -114,3 +114,17 @@ def start(
 ) -> Result:
     """`shg groups start --theme … --area …` with more options."""
     return run("groups", "start", "--theme", theme, "--area", area, *extra, code=code)
+
+
+def add(
+    run: Run,
+    name: str,
+    theme: str,
+    *extra: str,
+    code: int | None = 0,
+    env: dict[str, str] | None = None,
+) -> Result:
+    """`shg intake add --consent --name … --theme …` with more options."""
+    return run(
+        "intake", "add", "--consent", "--name", name, "--theme", theme, *extra, code=code, env=env
+    )

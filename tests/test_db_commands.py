@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import Run, counts, register
+from conftest import Run, add, counts, register
 
 from shgroups import migrations, storage
 from shgroups.services.maintenance import shared_storage
@@ -215,7 +215,7 @@ def test_read_only_database(run: Run, db: Path) -> None:
         assert len(json.loads(run("intake", "list", "--json").stdout)) == 2
         run("followups", "due")
         run("db", "info")
-        result = run("intake", "add", "--consent", "--name", "Ny", "--theme", "Ensamhet", code=1)
+        result = add(run, "Ny", "Ensamhet", code=1)
         assert "read-only" in result.stderr and "Traceback" not in result.stderr
     finally:
         os.chmod(db, 0o600)
@@ -236,13 +236,9 @@ def test_disk_full_writes_nothing(run: Run, db: Path, monkeypatch: pytest.Monkey
     big_note = "Ett långt men ofarligt meddelande. " * 14
     failures = 0
     for i in range(40):  # enough rows to need a new page
-        result = run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        result = add(
+            run,
             f"Fyll {i}",
-            "--theme",
             "Ensamhet",
             "--note",
             big_note[:490],

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import Run, register, start
+from conftest import Run, add, register, start
 
 
 def running_group(
@@ -151,13 +151,9 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
     for i, day in enumerate(["2026-01-07", "2026-01-09", "2026-01-12", "2026-01-14"]):
         on(day)
         out = json.loads(
-            run(
-                "intake",
-                "add",
-                "--consent",
-                "--name",
+            add(
+                run,
                 f"P{i}",
-                "--theme",
                 "Ensamhet",
                 "--area",
                 "Huskvarna",
@@ -168,13 +164,9 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
     assert json.loads(run("groups", "ready", "--json").stdout) == []
     on("2026-01-20")
     out = json.loads(
-        run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        add(
+            run,
             "P4",
-            "--theme",
             "Ensamhet",
             "--area",
             "Huskvarna",

@@ -5,17 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Run, register
+from conftest import Run, add, register
 
 
 def test_add_and_show(run: Run, db: Path) -> None:
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Anna",
-        "--theme",
         "utmattning",
         "--area",
         "  jönköping ",
@@ -85,13 +81,9 @@ def test_alias_and_new_theme(run: Run, db: Path) -> None:
     run(
         "intake", "add", "--consent", "--name", "Bo", "--theme", "sorg"
     )  # an alias of "Nära anhörigs död"
-    run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    add(
+        run,
         "Cilla",
-        "--theme",
         "Att vara ny i Sverige",
         "--new-theme",
         "--area",
@@ -107,13 +99,9 @@ def test_alias_and_new_theme(run: Run, db: Path) -> None:
 
 def test_fifth_registration_proposes_a_group(run: Run, db: Path) -> None:
     register(run, 4)
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Femte",
-        "--theme",
         "Utmattning",
         "--area",
         "Jönköping",
@@ -124,13 +112,9 @@ def test_fifth_registration_proposes_a_group(run: Run, db: Path) -> None:
     ]
     assert "Next: shg groups start --theme Utmattning --area 'Jönköping'" in result.stderr
     # The sixth does not announce it again.
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Sjätte",
-        "--theme",
         "Utmattning",
         "--area",
         "Jönköping",
@@ -141,13 +125,9 @@ def test_fifth_registration_proposes_a_group(run: Run, db: Path) -> None:
 
 def test_alternative_choice_can_bring_a_pair_to_the_minimum(run: Run, db: Path) -> None:
     register(run, 4, "Ensamhet", "Huskvarna")
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Ny",
-        "--theme",
         "Utmattning",
         "--area",
         "Jönköping",
@@ -163,41 +143,29 @@ def test_alternative_choice_can_bring_a_pair_to_the_minimum(run: Run, db: Path) 
 
 
 def test_same_person_twice_is_refused_unless_forced(run: Run, db: Path) -> None:
-    run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    add(
+        run,
         "Anna",
-        "--theme",
         "Ensamhet",
         "--phone",
         "0701234567",
     )
-    result = run("intake", "add", "--consent", "--name", " anna ", "--theme", "ensamhet", code=1)
+    result = add(run, " anna ", "ensamhet", code=1)
     assert "registration 1" in result.stderr and "--force" in result.stderr
     assert "Anna" not in result.stderr  # errors name record ids, not people
     # A different phone number means a different Anna.
-    run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    add(
+        run,
         "Anna",
-        "--theme",
         "Ensamhet",
         "--phone",
         "0709999999",
     )
-    run("intake", "add", "--consent", "--name", "Anna", "--theme", "Ensamhet", "--force")
+    add(run, "Anna", "Ensamhet", "--force")
     # The same Anna may wait for another theme too.
-    run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    add(
+        run,
         "Anna",
-        "--theme",
         "Utmattning",
         "--phone",
         "0701234567",
@@ -207,13 +175,9 @@ def test_same_person_twice_is_refused_unless_forced(run: Run, db: Path) -> None:
 
 def test_list_filters(run: Run, db: Path) -> None:
     register(run, 2, "Ensamhet", "Huskvarna")
-    run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    add(
+        run,
         "Alt",
-        "--theme",
         "Utmattning",
         "--also-theme",
         "Ensamhet",
@@ -256,26 +220,18 @@ def test_withdraw_and_refer(run: Run, db: Path) -> None:
 
 
 def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path) -> None:
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Anna",
-        "--theme",
         "Ensamhet",
         "--email",
         "anna-at-home",
         code=1,
     )
     assert "e-mail" in result.stderr and "anna-at-home" not in result.stderr
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Anna",
-        "--theme",
         "Ensamhet",
         "--phone",
         "ring mig",
@@ -284,13 +240,9 @@ def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path
     assert "phone" in result.stderr and "ring mig" not in result.stderr
     assert (
         "gender"
-        in run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        in add(
+            run,
             "A",
-            "--theme",
             "Ensamhet",
             "--gender",
             "f",
@@ -299,13 +251,9 @@ def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path
     )
     assert (
         "birth year"
-        in run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        in add(
+            run,
             "A",
-            "--theme",
             "Ensamhet",
             "--birth-year",
             "1850",
@@ -314,13 +262,9 @@ def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path
     )
     assert (
         "after today"
-        in run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        in add(
+            run,
             "A",
-            "--theme",
             "Ensamhet",
             "--date",
             "2026-12-01",
@@ -330,7 +274,7 @@ def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path
 
 
 def test_email_starting_with_a_dash(run: Run, db: Path) -> None:
-    run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet", "--email=-x@example.se")
+    add(run, "A", "Ensamhet", "--email=-x@example.se")
     assert json.loads(run("intake", "show", "1", "--json").stdout)["email"] == "-x@example.se"
 
 

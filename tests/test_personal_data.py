@@ -8,7 +8,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import Run, counts, register, start
+from conftest import Run, add, counts, register, start
 
 TOKENS = {"name": "Qzname Ytoken", "phone": "070-987 65 43", "email": "qzmail@token.example",
           "note": "Qznote token: föredrar tisdagar"}  # fmt: skip
@@ -43,7 +43,7 @@ def test_consent_is_required_by_default_and_recorded(run: Run, db: Path) -> None
     assert "--consent" in result.stderr and "version 1" in result.stderr
     assert counts(db) == before
     run("settings", "set", "info_version", "2026-09")
-    run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet", "--date", "2026-11-02")
+    add(run, "A", "Ensamhet", "--date", "2026-11-02")
     shown = json.loads(run("intake", "show", "1", "--json").stdout)
     assert (shown["basis"], shown["consent_on"], shown["info_version"], shown["informed_on"]) == (
         "consent",
@@ -200,13 +200,9 @@ def test_retention_purge(
     # six months after leaving (before 2026-05-24).
     ids = register(run, 3, "Stress och oro", "Jönköping")  # 2026-10-01 … 03: fresh
     stale = json.loads(
-        run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        add(
+            run,
             "Gammal",
-            "--theme",
             "Ensamhet",
             "--date",
             "2025-11-01",
@@ -214,13 +210,9 @@ def test_retention_purge(
         ).stdout
     )["id"]
     renewed = json.loads(
-        run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        add(
+            run,
             "Förnyad",
-            "--theme",
             "Ensamhet",
             "--date",
             "2025-11-01",
@@ -229,13 +221,9 @@ def test_retention_purge(
     )["id"]
     run("intake", "confirm", str(renewed), "--date", "2026-10-01")
     left_long_ago = json.loads(
-        run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        add(
+            run,
             "Slutat",
-            "--theme",
             "Ensamhet",
             "--date",
             "2026-01-05",
@@ -244,13 +232,9 @@ def test_retention_purge(
     )["id"]
     run("intake", "withdraw", str(left_long_ago), "--date", "2026-05-01")
     left_recently = json.loads(
-        run(
-            "intake",
-            "add",
-            "--consent",
-            "--name",
+        add(
+            run,
             "Nyss",
-            "--theme",
             "Ensamhet",
             "--date",
             "2026-01-05",
@@ -319,17 +303,11 @@ def test_audit_command(run: Run, db: Path) -> None:
 @pytest.mark.parametrize("number", ["811228-9874", "19811228-9874", "8112289874", "15108695088"])
 def test_identity_numbers_are_refused(run: Run, db: Path, number: str) -> None:
     before = counts(db)
-    result = run(
-        "intake", "add", "--consent", "--name", f"Anna {number}", "--theme", "Ensamhet", code=1
-    )
+    result = add(run, f"Anna {number}", "Ensamhet", code=1)
     assert "personal identity number" in result.stderr and number not in result.stderr
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Anna",
-        "--theme",
         "Ensamhet",
         "--note",
         f"pnr {number}",
@@ -338,17 +316,13 @@ def test_identity_numbers_are_refused(run: Run, db: Path, number: str) -> None:
     )
     assert "note contains" in result.stderr
     assert counts(db) == before
-    run("intake", "add", "--consent", "--name", f"Anna {number}", "--theme", "Ensamhet", "--force")
+    add(run, f"Anna {number}", "Ensamhet", "--force")
 
 
 def test_ordinary_numbers_pass_the_guard(run: Run, db: Path) -> None:
-    run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    add(
+        run,
         "Anna",
-        "--theme",
         "Ensamhet",
         "--note",
         "Ring efter 17, tel 070-123 45 67, rum 12, möte 2026-11-24",

@@ -6,7 +6,7 @@ import json
 import stat
 from pathlib import Path
 
-from conftest import Run
+from conftest import Run, add
 
 
 def test_init_creates_a_private_database_with_the_catalogue(run: Run, environment: Path) -> None:
@@ -92,7 +92,7 @@ def test_themes_add_rename_retire(run: Run, db: Path) -> None:
     assert "Ensamhet" in [
         t["name"] for t in json.loads(run("themes", "list", "--retired", "--json").stdout)
     ]
-    result = run("intake", "add", "--consent", "--name", "Cid", "--theme", "Ensamhet", code=1)
+    result = add(run, "Cid", "Ensamhet", code=1)
     assert "retired" in result.stderr
     result = run("themes", "add", "utmattning", code=1)
     assert "already exists" in result.stderr

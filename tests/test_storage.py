@@ -10,7 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
-from conftest import Run, counts
+from conftest import Run, add, counts
 
 from shgroups import migrations, storage
 
@@ -160,7 +160,7 @@ def test_a_write_waits_for_the_lock_then_gives_up_cleanly(
     other.execute("BEGIN IMMEDIATE")  # another coordinator is in the middle of a write
     try:
         before = counts(db)
-        result = run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet", code=1)
+        result = add(run, "A", "Ensamhet", code=1)
         assert "database is busy" in result.stderr and "try again" in result.stderr
         # Reading is not blocked by a writer.
         assert json.loads(run("groups", "list", "--json").stdout) == []
@@ -191,13 +191,9 @@ def test_unexpected_failure_shows_no_personal_data(
         raise ValueError(f"bad row {kwargs}")
 
     monkeypatch.setattr(intake, "_find_duplicate", explode)
-    result = run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    result = add(
+        run,
         "Tokenname Qx7",
-        "--theme",
         "Ensamhet",
         "--phone",
         "0701112233",
@@ -213,13 +209,9 @@ def test_unexpected_failure_shows_no_personal_data(
 
 
 def test_audit_names_actor_and_record_never_the_person(run: Run, db: Path) -> None:
-    run(
-        "intake",
-        "add",
-        "--consent",
-        "--name",
+    add(
+        run,
         "Auditname Zq",
-        "--theme",
         "Ensamhet",
         "--phone",
         "0705556677",
