@@ -301,3 +301,12 @@ def test_set_followup_interval_and_starter(run: Run, db: Path) -> None:
     assert (group["next_followup"], group["starter"]) == ("2026-11-03", "Omar Said")
     assert "unknown staff member" in run("groups", "set", "1", "--starter", "Nobody", code=1).stderr
     assert "between 1 and 52" in run("groups", "set", "1", "--followup-weeks", "0", code=1).stderr
+
+
+def test_start_refuses_people_from_another_area_unless_forced(run: Run, db: Path) -> None:
+    register(run, 4, "Utmattning", "Jönköping")
+    register(run, 1, "Utmattning", "Huskvarna", 5)
+    result = start(run, "--members", "1,2,3,4,5", code=1)
+    assert "registration 5 does not wait for 'Jönköping'" in result.stderr
+    start(run, "--members", "1,2,3,4,5", "--force")
+    assert "lists nobody" in start(run, "--members", ",", "--force", code=1).stderr

@@ -122,13 +122,22 @@ def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
     return reg
 
 
-def _wants(store: Store, reg: dict[str, Any], theme_id: int) -> bool:
-    return reg["theme_id"] == theme_id or bool(
-        store.value(
-            "SELECT 1 FROM registration_themes WHERE registration_id = ? AND theme_id = ?",
-            (reg["id"], theme_id),
+def _check_wants(store: Store, reg: dict[str, Any], group: dict[str, Any], force: bool) -> None:
+    """The person asked for the group's theme and area (first or alternative choice)."""
+    if force:
+        return
+    for kind, table in (("theme", "registration_themes"), ("area", "registration_areas")):
+        wanted = reg[f"{kind}_id"] == group[f"{kind}_id"] or store.value(
+            f"SELECT 1 FROM {table} WHERE registration_id = ? AND {kind}_id = ?",
+            (reg["id"], group[f"{kind}_id"]),
         )
-    )
+        if not wanted:
+            raise Conflict(
+                _("registration {id} does not wait for {name!r}").format(
+                    id=reg["id"], name=group[kind]
+                ),
+                _("add --force to place them anyway"),
+            )
 
 
 def start_group(
@@ -173,17 +182,18 @@ def start_group(
                     ),
                 )
             members = proposal["members"]
+        if not members:
+            raise InvalidInput(_("--members lists nobody"), _("give ids such as --members 3,7,12"))
         if len(set(members)) != len(members):
             raise InvalidInput(_("--members names someone twice"), _("list each id once"))
         for reg_id in members:
             reg = _waiting_member(store, reg_id, on)
-            if not force and not _wants(store, reg, t["id"]):
-                raise Conflict(
-                    _("registration {id} does not wait for {theme!r}").format(
-                        id=reg_id, theme=t["name"]
-                    ),
-                    _("add --force to place them anyway"),
-                )
+            _check_wants(
+                store,
+                reg,
+                {"theme_id": t["id"], "theme": t["name"], "area_id": a["id"], "area": a["name"]},
+                force,
+            )
         _check_size(len(members), settings, force)
         group_id = store.insert(
             "groups",
@@ -260,14 +270,8 @@ def add_member(
                 _("group {id} is closed to new members").format(id=group_id),
                 _("open it with `shg groups set {id} --open`, or add --force").format(id=group_id),
             )
-        theme_id = store.value("SELECT theme_id FROM groups WHERE id = ?", (group_id,))
-        if not force and not _wants(store, reg, theme_id):
-            raise Conflict(
-                _("registration {id} does not wait for {theme!r}").format(
-                    id=reg_id, theme=group["theme"]
-                ),
-                _("add --force to place them anyway"),
-            )
+        ids = store.row("SELECT theme_id, area_id FROM groups WHERE id = ?", (group_id,))
+        _check_wants(store, reg, {**group, **(ids or {})}, force)
         _place(store, group_id, reg_id, on)
         store.audit("group.add-member", "group", group_id)
         return {"group": group_id, "members": get_group(store, group_id)["members"]}
