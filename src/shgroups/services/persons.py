@@ -105,7 +105,7 @@ def export_text(doc: dict[str, Any]) -> str:
         lines.append(
             f"  {reg['id']}: "
             + ", ".join(
-                f"{key} {value}"
+                f"{key} {' / '.join(value) if isinstance(value, list) else value}"
                 for key, value in reg.items()
                 if key != "id" and value not in (None, [])
             )
