@@ -23,7 +23,7 @@ DEFAULTS: dict[str, Any] = {
 
 DESCRIPTIONS = {
     "county": _("the county's or region's name"),
-    "language": _("language of the theme catalogue: sv, nb or en"),
+    "language": _("language the theme catalogue was loaded in at init: sv, nb or en"),
     "min_size": _("fewest people to start a group"),
     "max_size": _("most people in a group"),
     "starter_sessions": _("sessions the starter (igångsättare) attends, by default"),
