@@ -248,3 +248,10 @@ def test_db_path_without_an_shg_database(run: Run, tmp_path: Path) -> None:
 def test_usage_errors_exit_2(run: Run, db: Path) -> None:
     run("groups", "show", "seven", code=2)
     run("intake", "add", "--consent", "--theme", "Ensamhet", code=2)  # --name missing
+
+
+def test_a_database_that_cannot_be_created(run: Run, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run("demo", str(blocker / "demo.db"), code=1)
+    assert "cannot be created here" in result.stderr and "Traceback" not in result.stderr

@@ -317,7 +317,15 @@ def create_db(
     _remove_stale_builds(path)
     building = path.with_name(f"{path.name}.{os.getpid()}{_BUILDING}")
     remove_db(building)
-    conn = _connect(building, "rwc")
+    try:
+        conn = _connect(building, "rwc")
+    except sqlite3.Error:
+        raise StorageError(
+            _("{path} cannot be created here").format(path=path),
+            _("check that you may write in {folder}, or choose another path").format(
+                folder=path.parent.absolute()
+            ),
+        ) from None
     store = Store(conn, building)
     try:
         conn.execute("PRAGMA journal_mode = WAL")
