@@ -254,4 +254,4 @@ def test_a_database_that_cannot_be_created(run: Run, tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     result = run("demo", str(blocker / "demo.db"), code=1)
-    assert "cannot be created here" in result.stderr and "Traceback" not in result.stderr
+    assert "there is no folder" in result.stderr and "Traceback" not in result.stderr

@@ -306,12 +306,12 @@ def create_db(
     path = resolve_path(db)
     if path.exists() and not replace:
         raise _exists(path)
-    if not path.parent.exists():
+    if not path.parent.is_dir():
         if db is None and not os.environ.get("SHG_DB"):
             path.parent.mkdir(parents=True, mode=0o700)
         else:
             raise StorageError(
-                _("the folder {folder} does not exist").format(folder=path.parent),
+                _("there is no folder {folder}").format(folder=path.parent),
                 _("create the folder first, or choose another path"),
             )
     _remove_stale_builds(path)
