@@ -1,10 +1,17 @@
 """Numbered schema migrations. A shipped migration is never edited: add a new one.
 
-Each migration is a list of statements run inside the caller's write transaction
-(`executescript` would commit early, so statements run one by one).
+Each migration is a list of steps run inside the caller's write transaction: SQL statements
+(`executescript` would commit early, so statements run one by one), or a Python function of
+the connection where SQL alone cannot do the work (Unicode normalisation).
 """
 
 from __future__ import annotations
+
+import sqlite3
+import unicodedata
+from collections.abc import Callable
+
+from shgroups.names import name_key
 
 M001_INITIAL = [
     """CREATE TABLE settings (
@@ -143,5 +150,153 @@ M003_COVERING_WAITING_INDEX = [
     "CREATE INDEX registrations_status ON registrations(status, theme_id, area_id, registered_on)",
 ]
 
-MIGRATIONS: list[list[str]] = [M001_INITIAL, M002_BASIS_AND_RETENTION, M003_COVERING_WAITING_INDEX]
+
+def _nfc(value: object) -> object:
+    return unicodedata.normalize("NFC", value) if isinstance(value, str) else value
+
+
+# (table, columns of text) that a person or coordinator typed.
+_TYPED_TEXT = {
+    "persons": ("name", "phone", "email", "note"),
+    "registrations": ("source",),
+    "followups": ("method", "note"),
+    "settings": ("value",),
+}
+# Catalogue tables whose rows are matched by key, and the columns that point at them.
+_REFERENCES = {
+    "themes": [("registrations", "theme_id"), ("registration_themes", "theme_id"),
+               ("groups", "theme_id"), ("theme_aliases", "theme_id")],
+    "areas": [("registrations", "area_id"), ("registration_areas", "area_id"),
+              ("groups", "area_id")],
+    "staff": [("groups", "starter_id")],
+}  # fmt: skip
+
+
+def _one_unicode_form(conn: sqlite3.Connection) -> None:
+    """Store every text in one Unicode form (NFC): "Jönköping" typed on a Mac (NFD) and on
+    Windows (NFC) look the same and must be the same area, theme, staff member or person.
+    Catalogue rows whose names become equal are merged into the oldest one."""
+    for table, columns in _TYPED_TEXT.items():
+        for rowid, *values in conn.execute(f"SELECT rowid, {', '.join(columns)} FROM {table}"):
+            normal = [_nfc(v) for v in values]
+            if normal != values:
+                sets = ", ".join(f"{c} = ?" for c in columns)
+                conn.execute(f"UPDATE {table} SET {sets} WHERE rowid = ?", (*normal, rowid))
+    for rowid, name in conn.execute("SELECT rowid, name FROM persons").fetchall():
+        conn.execute(
+            "UPDATE persons SET name_key = ? WHERE rowid = ?", (name_key(str(name)), rowid)
+        )
+    for alias, theme_id in conn.execute("SELECT key, theme_id FROM theme_aliases").fetchall():
+        conn.execute("DELETE FROM theme_aliases WHERE key = ?", (alias,))
+        conn.execute(
+            "INSERT OR IGNORE INTO theme_aliases (key, theme_id) VALUES (?, ?)",
+            (name_key(str(alias)), theme_id),
+        )
+    for table, references in _REFERENCES.items():
+        kept: dict[str, tuple[int, str]] = {}  # key in NFC -> the oldest row and its name
+        for row_id, name in conn.execute(f"SELECT id, name FROM {table} ORDER BY id").fetchall():
+            key = name_key(name)
+            if key not in kept:
+                kept[key] = (row_id, name)
+                continue
+            keep = kept[key][0]
+            for ref_table, column in references:
+                # OR IGNORE: a registration that named both spellings keeps one row.
+                conn.execute(
+                    f"UPDATE OR IGNORE {ref_table} SET {column} = ? WHERE {column} = ?",
+                    (keep, row_id),
+                )
+                conn.execute(f"DELETE FROM {ref_table} WHERE {column} = ?", (row_id,))
+            if table == "themes":  # the theme stays current if either spelling was
+                conn.execute(
+                    "UPDATE themes SET retired_on = NULL WHERE id = ? AND "
+                    "(SELECT retired_on FROM themes WHERE id = ?) IS NULL",
+                    (keep, row_id),
+                )
+            if table == "areas":
+                conn.execute(
+                    "UPDATE areas SET is_default = max(is_default, "
+                    "(SELECT is_default FROM areas WHERE id = ?)) WHERE id = ?",
+                    (row_id, keep),
+                )
+            conn.execute(f"DELETE FROM {table} WHERE id = ?", (row_id,))
+        # No two rows left share a key in NFC, so renaming one at a time never collides.
+        for key, (row_id, name) in kept.items():
+            conn.execute(
+                f"UPDATE {table} SET name = ?, key = ? WHERE id = ?", (_nfc(name), key, row_id)
+            )
+
+
+Step = str | Callable[[sqlite3.Connection], None]
+
+M004_REGISTER_AND_ONE_UNICODE_FORM: list[Step] = [
+    # Which register this is, so that backups are recognised by their content, not by their
+    # file name (two counties' shg.db may share a backup folder); and whether an erasure still
+    # waits for its WAL checkpoint (another program held the file open).
+    """CREATE TABLE register (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        identity TEXT NOT NULL,
+        checkpoint_owed_since TEXT
+    )""",
+    "INSERT INTO register (id, identity) VALUES (1, lower(hex(randomblob(16))))",
+    # A member put back in the queue may join the same group again later: one row per stay,
+    # at most one current stay per person and group.
+    """CREATE TABLE group_members_new (
+        id INTEGER PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        registration_id INTEGER NOT NULL REFERENCES registrations(id),
+        joined_on TEXT NOT NULL,
+        left_on TEXT
+    )""",
+    """INSERT INTO group_members_new (group_id, registration_id, joined_on, left_on)
+       SELECT group_id, registration_id, joined_on, left_on FROM group_members
+        ORDER BY joined_on, rowid""",
+    "DROP TABLE group_members",
+    "ALTER TABLE group_members_new RENAME TO group_members",
+    "CREATE UNIQUE INDEX group_members_current ON group_members(group_id, registration_id) "
+    "WHERE left_on IS NULL",
+    "CREATE INDEX group_members_registration ON group_members(registration_id, left_on)",
+    "CREATE INDEX group_members_group ON group_members(group_id, left_on)",
+    _one_unicode_form,
+]
+
+MIGRATIONS: list[list[Step]] = [
+    [*M001_INITIAL],
+    [*M002_BASIS_AND_RETENTION],
+    [*M003_COVERING_WAITING_INDEX],
+    M004_REGISTER_AND_ONE_UNICODE_FORM,
+]
 SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def apply(conn: sqlite3.Connection, first: int = 0) -> None:
+    """Run the migrations from number `first + 1` on, inside the caller's transaction."""
+    for steps in MIGRATIONS[first:]:
+        for step in steps:
+            if callable(step):
+                step(conn)
+            else:
+                conn.execute(step)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")
+
+
+def expected_schema(version: int = SCHEMA_VERSION) -> set[tuple[str, str, str]]:
+    """What shg's migrations up to `version` create: (type, name, sql) of every table, index,
+    trigger and view. Anything else in a file (a trigger someone added) is not shg's."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        for steps in MIGRATIONS[:version]:
+            for step in steps:
+                step(conn) if callable(step) else conn.execute(step)
+        return schema_of(conn)
+    finally:
+        conn.close()
+
+
+def schema_of(conn: sqlite3.Connection, database: str = "main") -> set[tuple[str, str, str]]:
+    return set(
+        conn.execute(
+            f"SELECT type, name, coalesce(sql, '') FROM {database}.sqlite_master "
+            "WHERE name NOT LIKE 'sqlite_%'"
+        ).fetchall()
+    )

@@ -15,12 +15,13 @@ _FOLD = str.maketrans({"ø": "o", "æ": "ae", "ß": "ss", "đ": "d", "ł": "l"})
 
 
 def name_key(text: str) -> str:
-    return " ".join(text.split()).casefold()
+    return unicodedata.normalize("NFC", " ".join(text.split()).casefold())
 
 
 def clean(text: str) -> str:
-    """The name as stored: surrounding and repeated spaces removed, case kept."""
-    return " ".join(text.split())
+    """The name as stored: one Unicode form (NFC), surrounding and repeated spaces removed,
+    case kept."""
+    return unicodedata.normalize("NFC", " ".join(text.split()))
 
 
 def fold(text: str) -> str:

@@ -17,9 +17,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from shgroups import migrations
 from shgroups.errors import InvalidInput, StorageError
 from shgroups.i18n import _
-from shgroups.migrations import MIGRATIONS, SCHEMA_VERSION
+from shgroups.migrations import SCHEMA_VERSION
 
 Params = Sequence[Any] | Mapping[str, Any]  # positional ? or named :name parameters
 APP_ID = 0x53484731  # "SHG1": marks a file as an shg database
@@ -235,11 +236,7 @@ def migrate(store: Store) -> None:
     """Apply pending migrations under the write lock, each exactly once."""
     with store.write():
         # Read again under the lock: another process may have migrated meanwhile.
-        version = store.value("PRAGMA user_version")
-        for statements in MIGRATIONS[version:]:
-            for statement in statements:
-                store.execute(statement)
-        store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        migrations.apply(store.conn, store.value("PRAGMA user_version"))
 
 
 def _read_only(path: Path) -> bool:
@@ -332,10 +329,7 @@ def create_db(
         _set_pragmas(conn)
         with store.write():
             store.execute(f"PRAGMA application_id = {APP_ID}")
-            for statements in MIGRATIONS:
-                for statement in statements:
-                    store.execute(statement)
-            store.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            migrations.apply(conn)
             seed(store)
         conn.close()  # the last connection: the WAL is checkpointed into the file and removed
     except BaseException:

@@ -193,7 +193,11 @@ def build(store: Store, scale_name: str, seed: int, today: date) -> dict[str, in
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         groups,
     )
-    store.conn.executemany("INSERT INTO group_members VALUES (?, ?, ?, ?)", members)
+    store.conn.executemany(
+        "INSERT INTO group_members (group_id, registration_id, joined_on, left_on) "
+        "VALUES (?, ?, ?, ?)",
+        members,
+    )
     store.conn.executemany("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)", sessions)
     store.conn.executemany("INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?)", followups)
     store.audit(f"demo.{scale_name}", "db", None)

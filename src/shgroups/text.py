@@ -1,0 +1,43 @@
+"""Text in and out: what a coordinator types is stored in one Unicode form without control
+characters, and stored text never reaches a terminal raw.
+
+An escape sequence in a name (``ESC ] 0 ; title``, ``ESC [ 2 J``, an OSC 52 clipboard write)
+would otherwise drive the terminal of whoever lists the register. Lone surrogates are how
+Python hands over bytes that were not UTF-8 on the command line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from shgroups.errors import InvalidInput
+from shgroups.i18n import _
+
+# C0 and C1 control characters, DEL, and lone surrogates.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def typed(text: str, field: str, *, multiline: bool = False) -> str:
+    """The text as it will be stored (NFC), or InvalidInput naming the field, never the text.
+
+    `multiline` allows line breaks and tabs (notes)."""
+    if (_CONTROL_BUT_LINES if multiline else _CONTROL).search(text):
+        raise InvalidInput(
+            _("the {field} contains control characters or bytes that are not text").format(
+                field=field
+            ),
+            _("type it again without special keys, or paste it as plain text (UTF-8)"),
+        )
+    return unicodedata.normalize("NFC", text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    char = match.group(0)
+    return "\ufffd" if "\ud800" <= char <= "\udfff" else f"\\x{ord(char):02x}"
+
+
+def visible(text: str, *, multiline: bool = True) -> str:
+    """Stored text made safe to print: control characters shown as \\x1b, never sent."""
+    return (_CONTROL_BUT_LINES if multiline else _CONTROL).sub(_escape, text)
