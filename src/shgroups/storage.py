@@ -25,6 +25,7 @@ from shgroups.migrations import SCHEMA_VERSION
 Params = Sequence[Any] | Mapping[str, Any]  # positional ? or named :name parameters
 APP_ID = 0x53484731  # "SHG1": marks a file as an shg database
 DEFAULT_BUSY_TIMEOUT = 30.0
+CHECKPOINT_WAIT_MS = 1000
 
 
 def default_path() -> Path:
@@ -170,11 +171,46 @@ class Store:
             if isinstance(exc, sqlite3.Error):
                 raise sqlite_error(exc) from None
             raise
+        self._settle_checkpoint()
+
+    def owe_checkpoint(self) -> None:
+        """Inside a write that removes personal data. Until a checkpoint has moved the WAL
+        into the file and emptied it, old copies of the erased bytes stay in the main file's
+        old pages and in the WAL. Recorded in the same transaction, so the debt survives a
+        crash or another program holding the file open; every later write settles it."""
+        at = datetime.now(UTC).isoformat(timespec="seconds")
+        self.execute(
+            "UPDATE register SET checkpoint_owed_since = coalesce(checkpoint_owed_since, ?)",
+            (at,),
+        )
+
+    def checkpoint_owed(self) -> str | None:
+        """When the still owed checkpoint was first owed (ISO time), or None."""
+        owed: str | None = self.value("SELECT checkpoint_owed_since FROM register")
+        return owed
+
+    def _settle_checkpoint(self) -> None:
+        """After a write: pay an owed checkpoint, waiting only briefly for other readers."""
+        try:
+            if self.checkpoint_owed() is None or not self.checkpoint():
+                return
+            self.conn.execute("BEGIN IMMEDIATE")
+            self.conn.execute("UPDATE register SET checkpoint_owed_since = NULL")
+            self.conn.execute("COMMIT")
+            self.checkpoint()  # moves that one page too; nothing personal is left to move
+        except sqlite3.Error:  # busy or read-only: it stays owed, and the next write retries
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
 
     def checkpoint(self) -> bool:
         """Move the WAL into the database file and empty it, so that erased bytes are gone
-        from both. False when another connection kept it from finishing."""
-        busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        from both. False when another connection kept it from finishing (within a second:
+        a reader holding the file open must not stall the coordinator's command)."""
+        self.conn.execute(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+        try:
+            busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
         return bool(busy == 0)
 
     def close(self) -> None:
