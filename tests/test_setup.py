@@ -11,7 +11,7 @@ from conftest import Run, add
 
 def test_init_creates_a_private_database_with_the_catalogue(run: Run, environment: Path) -> None:
     result = run("init", "--county", "Jönköpings län", "--json")
-    assert json.loads(result.stdout) == {"db": str(environment), "created": True}
+    assert json.loads(result.stdout) == {"db": str(environment), "created": True, "set_aside": []}
     assert stat.S_IMODE(environment.stat().st_mode) == 0o600
     themes = json.loads(run("themes", "list", "--json").stdout)
     names = [t["name"] for t in themes]
@@ -51,6 +51,8 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
         "info_version": "1",
         "waiting_months": 12,
         "identity_months": 6,
+        "sources": "healthcare,1177,social-services,social-insurance,brochure,advert,friend,"
+        "church,web,other",
     }
     assert json.loads(run("settings", "set", "min_size", "4", "--json").stdout)["min_size"] == 4
     assert json.loads(run("settings", "show", "--json").stdout)["min_size"] == 4

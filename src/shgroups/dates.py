@@ -12,16 +12,29 @@ from shgroups.i18n import _
 _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 
 
+# The years shg reckons with. Date arithmetic near year 1 or 9999 (a retention period back,
+# the end of a week ahead) would fall off the calendar; no register needs those years.
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+
+
 def parse_date(text: str, what: str = "date") -> date:
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise ValueError
-        return date.fromisoformat(text.strip())
+        day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
             _("{what} {text!r} is not a valid date").format(what=what, text=text),
             _("use the ISO form YYYY-MM-DD, e.g. 2026-11-23"),
         ) from None
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise InvalidInput(
+            _("{what} {text!r} is outside the years shg works with ({first}–{last})").format(
+                what=what, text=text, first=FIRST_YEAR, last=LAST_YEAR
+            ),
+            _("check the year, e.g. 2026-11-23"),
+        )
+    return day
 
 
 def parse_week(text: str) -> date:
@@ -30,7 +43,10 @@ def parse_week(text: str) -> date:
     try:
         if not m:
             raise ValueError
-        return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        if not FIRST_YEAR <= monday.year <= LAST_YEAR:
+            raise ValueError
+        return monday
     except ValueError:
         raise InvalidInput(
             _("week {text!r} is not a valid ISO week").format(text=text),

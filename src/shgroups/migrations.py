@@ -225,6 +225,12 @@ def _one_unicode_form(conn: sqlite3.Connection) -> None:
             conn.execute(
                 f"UPDATE {table} SET name = ?, key = ? WHERE id = ?", (_nfc(name), key, row_id)
             )
+    # An alternative that became the same as the first choice is no alternative.
+    for kind in ("theme", "area"):
+        conn.execute(
+            f"DELETE FROM registration_{kind}s WHERE {kind}_id = "
+            f"(SELECT r.{kind}_id FROM registrations r WHERE r.id = registration_id)"
+        )
 
 
 Step = str | Callable[[sqlite3.Connection], None]

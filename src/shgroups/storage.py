@@ -21,10 +21,12 @@ from shgroups import migrations
 from shgroups.errors import InvalidInput, StorageError
 from shgroups.i18n import _
 from shgroups.migrations import SCHEMA_VERSION
+from shgroups.text import typed
 
 Params = Sequence[Any] | Mapping[str, Any]  # positional ? or named :name parameters
 APP_ID = 0x53484731  # "SHG1": marks a file as an shg database
 DEFAULT_BUSY_TIMEOUT = 30.0
+MAX_BUSY_TIMEOUT = 3600.0
 CHECKPOINT_WAIT_MS = 1000
 
 
@@ -43,19 +45,33 @@ def resolve_path(db: str | os.PathLike[str] | None) -> Path:
 
 
 def busy_timeout() -> float:
-    try:
-        return float(os.environ.get("SHG_BUSY_TIMEOUT", DEFAULT_BUSY_TIMEOUT))
-    except ValueError:
+    """Seconds a command waits for another one's lock: $SHG_BUSY_TIMEOUT, else 30."""
+    text = os.environ.get("SHG_BUSY_TIMEOUT")
+    if not text:
         return DEFAULT_BUSY_TIMEOUT
+    try:
+        seconds = float(text)
+        if not 0 <= seconds <= MAX_BUSY_TIMEOUT:  # also refuses nan and inf
+            raise ValueError
+    except ValueError:
+        raise InvalidInput(
+            _("SHG_BUSY_TIMEOUT {value!r} is not a number of seconds from 0 to {most}").format(
+                value=text, most=MAX_BUSY_TIMEOUT
+            ),
+            _("set it to seconds, e.g. SHG_BUSY_TIMEOUT=30, or unset it"),
+        ) from None
+    return seconds
 
 
 def current_actor() -> str:
-    if os.environ.get("SHG_USER"):
-        return os.environ["SHG_USER"]
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
+    """Who is recorded as doing each change: $SHG_USER, else the login name."""
+    actor = os.environ.get("SHG_USER")
+    if not actor:
+        try:
+            actor = getpass.getuser()
+        except (KeyError, OSError):
+            return "unknown"
+    return typed(actor, "SHG_USER")
 
 
 def sqlite_error(exc: sqlite3.Error) -> StorageError:
@@ -152,10 +168,10 @@ class Store:
             return
         if self.read_only:
             raise StorageError(
-                _("the database file is read-only: nothing was written"),
+                _("the database file or its folder is read-only: nothing was written"),
                 _(
-                    "reading works; to change the register, make the file writable "
-                    "(chmod u+w) or work on a copy"
+                    "reading works; to change the register, make the file and its folder "
+                    "writable (chmod u+w) or work on a copy"
                 ),
             )
         try:
@@ -275,30 +291,62 @@ def migrate(store: Store) -> None:
         migrations.apply(store.conn, store.value("PRAGMA user_version"))
 
 
-def _read_only(path: Path) -> bool:
-    """The file is write-protected. Checked on the mode bits, not os.access(), so that a
-    protected file stays protected for root too."""
-    return not path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+def _write_protected(path: Path) -> bool:
+    """The file or folder is write-protected. Checked on the mode bits as well as with
+    os.access(), so that a protected file stays protected for root too."""
+    bits = path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    return not bits or not os.access(path, os.W_OK)
+
+
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _is_shg_file(path: Path) -> bool:
+    """The file's header says SQLite with shg's application id (big-endian, at offset 68).
+    Read before SQLite opens the file: opening another program's WAL-mode database would
+    already checkpoint its -wal into it and delete its -wal and -shm."""
+    with open(path, "rb") as file:
+        header = file.read(100)
+    return header[:16] == _SQLITE_MAGIC and int.from_bytes(header[68:72], "big") == APP_ID
 
 
 def open_db(db: str | os.PathLike[str] | None = None) -> Store:
-    """Open an existing shg database (read-write unless the file is write-protected);
-    never creates a file."""
+    """Open an existing shg database (read-write unless the file or its folder is
+    write-protected); never creates a file."""
     path = resolve_path(db)
-    if not path.is_file():
-        raise _not_shg(path)
-    read_only = _read_only(path)
     try:
-        conn = _connect(path, "ro" if read_only else "rw")
+        if not path.is_file() or not _is_shg_file(path):
+            raise _not_shg(path)
+        read_only = _write_protected(path)
+        folder_read_only = _write_protected(path.absolute().parent)
+    except OSError as exc:
+        raise _unusable_path(path, exc) from None
+    mode = "rw"
+    if folder_read_only and not Path(f"{path}-wal").exists():
+        # SQLite cannot create the -shm index there, even to read; with no WAL to read,
+        # the file alone is the whole database, and nobody can write it from here.
+        mode = "ro&immutable=1"
+    elif read_only or folder_read_only:
+        mode = "ro"
+    try:
+        conn = _connect(path, mode)
     except sqlite3.Error:
         raise _not_shg(path) from None
-    store = Store(conn, path, read_only)
+    store = Store(conn, path, read_only or folder_read_only)
     try:
         _check_and_migrate(store)
     except BaseException:
         conn.close()
         raise
     return store
+
+
+def _unusable_path(path: Path, exc: OSError) -> StorageError:
+    shown = str(path) if len(str(path)) <= 80 else f"{str(path)[:77]}…"
+    return StorageError(
+        _("{path} cannot be used: {reason}").format(path=shown, reason=exc.strerror or exc),
+        _("check --db or $SHG_DB: it should name your shg database file, e.g. ~/shg/shg.db"),
+    )
 
 
 def db_files(path: Path) -> list[Path]:
@@ -330,8 +378,9 @@ def _remove_stale_builds(path: Path) -> None:
 
 def create_db(
     db: str | os.PathLike[str] | None, seed: Callable[[Store], None], *, replace: bool = False
-) -> Path:
-    """Create a new shg database filled by `seed`, all or nothing.
+) -> list[Path]:
+    """Create a new shg database filled by `seed`, all or nothing; return the left-over
+    journal files that were set aside (see `_clear_companions`).
 
     It is built in a file of its own beside the target and moved into place once complete,
     so that a crash or kill -9 leaves either no database or a whole one.
@@ -373,11 +422,14 @@ def create_db(
         remove_db(building)
         raise
     os.chmod(building, 0o600)
+    # A -wal, -shm or -journal beside the target belongs to an earlier database (a crash left
+    # it, then the file was moved away). SQLite would replay it onto the new file: the "new"
+    # register would hold the old people. A demo replaces its own; anything else is set aside,
+    # never deleted: it may hold the last changes of the database that was moved.
+    set_aside = _clear_companions(path, keep=not replace)
     if replace:
-        for stale in db_files(path)[1:]:
-            stale.unlink(missing_ok=True)  # never let an old WAL replay onto the new file
         os.replace(building, path)
-        return path
+        return set_aside
     try:
         os.link(building, path)  # atomic, and never over a file that appeared meanwhile
     except FileExistsError:
@@ -385,9 +437,26 @@ def create_db(
         raise _exists(path) from None
     except OSError:  # a file system without hard links
         os.replace(building, path)
-        return path
+        return set_aside
     building.unlink()
-    return path
+    return set_aside
+
+
+def _clear_companions(path: Path, keep: bool) -> list[Path]:
+    """Remove, or with `keep` rename aside, the journal files lying beside `path`; the
+    names they were kept under."""
+    kept = []
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    for companion in db_files(path)[1:]:
+        if not os.path.lexists(companion):
+            continue
+        if keep and not companion.name.endswith("-shm"):  # -shm is only an index of the WAL
+            aside = companion.with_name(f"{companion.name}.left-over-{stamp}")
+            os.replace(companion, aside)
+            kept.append(aside)
+        else:
+            companion.unlink()
+    return kept
 
 
 def _exists(path: Path) -> StorageError:

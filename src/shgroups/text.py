@@ -41,3 +41,17 @@ def _escape(match: re.Match[str]) -> str:
 def visible(text: str, *, multiline: bool = True) -> str:
     """Stored text made safe to print: control characters shown as \\x1b, never sent."""
     return (_CONTROL_BUT_LINES if multiline else _CONTROL).sub(_escape, text)
+
+
+_UNESCAPED_BY_JSON = re.compile("[\x7f-\x9f\ud800-\udfff]")
+
+
+def json_visible(document: str) -> str:
+    """A JSON document with DEL, C1 and lone surrogates escaped as \\u.... (json.dumps
+    escapes the C0 characters itself, but not these)."""
+    return _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
+
+
+def not_text(text: str) -> bool:
+    """Holds bytes that were not UTF-8 (Python's lone surrogates)."""
+    return any("\ud800" <= char <= "\udfff" for char in text)

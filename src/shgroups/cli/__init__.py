@@ -20,12 +20,21 @@ from shgroups.cli.common import JsonOpt, state
 from shgroups.cli.output import message, print_json
 from shgroups.errors import ShgError
 from shgroups.i18n import _
+from shgroups.text import not_text as typed_badly
 
 REPORT_URL = "https://github.com/shgroups/shg/issues"
 
 
 class ShgGroup(TyperGroup):
     """The one boundary where domain errors become `Error: …` on stderr and exit code 1."""
+
+    def make_context(self, info_name: Any, args: list[str], *rest: Any, **extra: Any) -> Any:
+        # Bytes that were not UTF-8 reach Python as lone surrogates; no field may hold them.
+        if any(typed_badly(arg) for arg in args):
+            message(_("Error: an argument holds bytes that are not text (UTF-8)"))
+            message(_("Hint: type it again, or set the terminal's character encoding to UTF-8"))
+            raise typer.Exit(1)
+        return super().make_context(info_name, args, *rest, **extra)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -48,6 +57,14 @@ class ShgGroup(TyperGroup):
             raise typer.Exit(1) from None
         except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except OSError as exc:  # a path that cannot be used: too long, a folder, no access …
+            message(
+                _("Error: a file could not be used: {reason}").format(
+                    reason=exc.strerror or type(exc).__name__
+                )
+            )
+            message(_("Hint: check the paths given (--db, $SHG_DB, --out) and your rights there"))
+            raise typer.Exit(1) from None
         except Exception as exc:
             if os.environ.get("SHG_DEBUG"):
                 raise
@@ -116,6 +133,14 @@ def init(
                 "Warning: {where}; SQLite is not safe there. Keep the database on this "
                 "computer's own disk (`shg db check` tells more)."
             ).format(where=where)
+        )
+    for left_over in result.get("set_aside", []):
+        message(
+            _(
+                "Warning: a journal file of an earlier database lay beside the new one; it was "
+                "kept as {file}. It may hold that database's last changes and personal data: "
+                "move it back beside that database, or delete it."
+            ).format(file=left_over)
         )
     if as_json:
         print_json(result)

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from shgroups.i18n import _
+from shgroups.text import json_visible, visible
 
 Column = tuple[str, str]  # (key in the row, header)
 
@@ -17,12 +18,13 @@ WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "met
 
 
 def print_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_visible(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
 
 
 def message(text: str) -> None:
-    """A note for the person at the terminal, on stderr so stdout stays clean for pipes."""
-    sys.stderr.write(text + "\n")
+    """A note for the person at the terminal, on stderr so stdout stays clean for pipes.
+    Stored text inside it (a theme's name) is shown, never obeyed by the terminal."""
+    sys.stderr.write(visible(text) + "\n")
 
 
 def _cell(value: Any) -> str:
@@ -31,8 +33,8 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
-        return ", ".join(str(v) for v in value)
-    return str(value)
+        return visible(", ".join(str(v) for v in value))
+    return visible(str(value))
 
 
 def table(

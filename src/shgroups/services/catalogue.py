@@ -10,6 +10,7 @@ from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.i18n import _
 from shgroups.names import clean, did_you_mean, name_key, suggest
 from shgroups.storage import Store
+from shgroups.text import typed
 
 CHECKOUT_DATA = Path(__file__).resolve().parents[3] / "data"
 
@@ -34,7 +35,7 @@ def load_catalogue() -> list[dict[str, Any]]:
 
 
 def _check_name(text: str, what: str) -> str:
-    name = clean(text)
+    name = clean(typed(text, _("{what} name").format(what=what)))
     if not name or len(name) > 120:
         raise InvalidInput(
             _("{what} name must be 1 to 120 characters").format(what=what),
@@ -57,10 +58,10 @@ def _lookup(store: Store, kind: str, text: str) -> dict[str, Any] | None:
 
 def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
     """Find a theme, area or staff member by name, or fail with "did you mean" suggestions."""
-    found = _lookup(store, kind, text)
+    table, aliases, what, flag = _KINDS[kind]
+    found = _lookup(store, kind, typed(text, what))
     if found is not None:
         return found
-    table, aliases, what, flag = _KINDS[kind]
     names = [r["name"] for r in store.rows(f"SELECT name FROM {table}")]
     if aliases:
         names += [

@@ -34,8 +34,8 @@ def init(db: str | None, county: str, language: str = "sv") -> dict[str, Any]:
             _("unknown language {lang!r}").format(lang=language),
             _("use one of: {values}").format(values=", ".join(DEFAULT_AREA)),
         )
-    create_db(db, lambda store: _seed(store, county, language))
-    return {"db": str(path), "created": True}
+    set_aside = create_db(db, lambda store: _seed(store, county, language))
+    return {"db": str(path), "created": True, "set_aside": [str(p) for p in set_aside]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -84,7 +84,8 @@ _NAMES = [
     "Samir",
     "Frida",
 ]
-_SOURCES = ["brochure", "nurse", "Försäkringskassan", "friend", "church", "advert", "1177.se"]
+# Keys from the default `sources` setting: a demo register uses the list a county starts with.
+DEMO_SOURCES = ["brochure", "healthcare", "social-insurance", "friend", "church", "advert", "1177"]
 
 
 class _Demo:
@@ -105,7 +106,7 @@ class _Demo:
                 "email": f"demo{n}@example.se" if n % 3 == 0 else None,
                 "gender": "man" if n % 5 == 0 else "woman",
                 "birth_year": 1950 + (n * 7) % 55,
-                "source": _SOURCES[n % len(_SOURCES)],
+                "source": DEMO_SOURCES[n % len(DEMO_SOURCES)],
             },
             theme=theme,
             area=area,

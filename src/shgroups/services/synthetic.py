@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from shgroups.services.setup import DEMO_SOURCES
 from shgroups.storage import Store
 
 
@@ -39,7 +40,6 @@ COUNTIES = [
     "Västmanland", "Dalarna", "Gävleborg", "Västernorrland", "Jämtland", "Västerbotten",
     "Norrbotten",
 ]  # fmt: skip
-SOURCES = ["brochure", "nurse", "Försäkringskassan", "friend", "church", "advert", "1177.se"]
 YEARS = 10
 
 
@@ -97,7 +97,7 @@ def build(store: Store, scale_name: str, seed: int, today: date) -> dict[str, in
         registrations.append((
             reg_id, reg_id, theme, area, on.isoformat(), status, status_on.isoformat(),
             "man" if rng.random() < 0.2 else "woman", rng.randint(1945, 2005),
-            rng.choice(SOURCES), "consent", on.isoformat(), None, "1",
+            rng.choice(DEMO_SOURCES), "consent", on.isoformat(), None, "1",
             (confirmed or on).isoformat(),
         ))  # fmt: skip
         return reg_id
