@@ -35,7 +35,7 @@ def set_(
     key: Annotated[
         str,
         typer.Argument(
-            help=_("min_size, max_size, starter_sessions, followup_weeks, county or language.")
+            help=_("The setting's name, e.g. min_size or sources (`shg settings show` lists them).")
         ),
     ],
     value: Annotated[str, typer.Argument(help=_("The new value."))],

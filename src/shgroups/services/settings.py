@@ -6,7 +6,9 @@ from typing import Any
 
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _
+from shgroups.names import clean
 from shgroups.storage import Store
+from shgroups.text import typed
 
 DEFAULTS: dict[str, Any] = {
     "county": "",
@@ -19,6 +21,10 @@ DEFAULTS: dict[str, Any] = {
     "info_version": "1",
     "waiting_months": 12,
     "identity_months": 6,
+    # How people found the groups: the values `intake add --source` accepts. A fixed list,
+    # because a free-text source stays with the facts when the person is erased.
+    "sources": "healthcare,1177,social-services,social-insurance,brochure,advert,friend,"
+    "church,web,other",
 }
 
 DESCRIPTIONS = {
@@ -32,13 +38,16 @@ DESCRIPTIONS = {
     "info_version": _("version of the information text people are given, stored with each"),
     "waiting_months": _("months a waiting registration lives unless confirmed again"),
     "identity_months": _("months a name and contact details are kept after someone leaves"),
+    "sources": _(
+        "how people find the groups: the values intake add --source accepts, comma-separated"
+    ),
 }
 
 
 def _validate(values: dict[str, Any]) -> dict[str, Any]:
     from typing import Literal
 
-    from pydantic import BaseModel, Field, ValidationError, model_validator
+    from pydantic import BaseModel, Field, ValidationError, field_validator, model_validator
 
     class CountySettings(BaseModel):
         county: str = Field(max_length=100)
@@ -51,6 +60,19 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
         info_version: str = Field(min_length=1, max_length=40)
         waiting_months: int = Field(ge=1, le=60)
         identity_months: int = Field(ge=0, le=120)
+        sources: str
+
+        @field_validator("sources")
+        @classmethod
+        def one_list(cls, value: str) -> str:
+            items = [clean(item) for item in value.split(",") if clean(item)]
+            if not items:
+                raise ValueError(_("give at least one source, e.g. healthcare,friend,other"))
+            if any(len(item) > 40 for item in items):
+                raise ValueError(_("a source is at most 40 characters"))
+            if len({item.casefold() for item in items}) < len(items):
+                raise ValueError(_("a source is listed twice"))
+            return ",".join(items)
 
         @model_validator(mode="after")
         def sizes_in_order(self) -> CountySettings:
@@ -68,6 +90,10 @@ def _validate(values: dict[str, Any]) -> dict[str, Any]:
             field = ".".join(str(p) for p in err["loc"]) or "settings"
             lines.append(f"{field}: {err['msg']}")
         raise InvalidInput("; ".join(lines), _("`shg settings show` lists the settings")) from None
+
+
+def source_list(settings: dict[str, Any]) -> list[str]:
+    return str(settings["sources"]).split(",")
 
 
 def get_settings(store: Store) -> dict[str, Any]:
@@ -108,6 +134,7 @@ def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
                 )
             ),
         )
+    value = typed(value, _("value of {key}").format(key=key))
     with store.write():
         values = _validate({**get_settings(store), key: value})
         _store(store, {key: values[key]})
