@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import Run, register, start
+from conftest import Run, add, register, start
 
 
 def test_ready_follows_the_rule_on_a_real_database(run: Run, db: Path) -> None:
@@ -310,3 +310,62 @@ def test_start_refuses_people_from_another_area_unless_forced(run: Run, db: Path
     assert "registration 5 does not wait for 'Jönköping'" in result.stderr
     start(run, "--members", "1,2,3,4,5", "--force")
     assert "lists nobody" in start(run, "--members", ",", "--force", code=1).stderr
+
+
+def test_a_requeued_member_is_not_expired_by_the_next_purge(run: Run, db: Path) -> None:
+    # Registered over a year ago, in a group since: back in the queue today, they wait anew.
+    for i in range(1, 6):
+        add(run, f"Person {i}", "Utmattning", "--area", "Jönköping", "--date", f"2025-09-0{i}")
+    start(run, "--date", "2025-09-10")
+    run("groups", "remove-member", "1", "1", "--requeue")
+    shown = json.loads(run("intake", "show", "1", "--json").stdout)
+    assert (shown["status"], shown["date"], shown["confirmed_on"]) == (
+        "waiting",
+        "2025-09-01",  # their place in the queue is kept
+        "2026-11-24",
+    )
+    purged = json.loads(run("purge", "--json").stdout)
+    assert (purged["expired"], purged["erased"]) == ([], [])
+    assert json.loads(run("intake", "show", "1", "--json").stdout)["name"] == "Person 1"
+
+
+def test_a_requeued_member_can_rejoin_the_same_group(run: Run, db: Path) -> None:
+    register(run, 6)  # registered 2026-10-01 … 2026-10-06
+    start(run, "--members", "1,2,3,4,5", "--date", "2026-10-06")
+    run("groups", "remove-member", "1", "1", "--requeue", "--date", "2026-11-01")
+    run("groups", "add-member", "1", "1", "--date", "2026-11-10")
+    run("groups", "remove-member", "1", "1", "--date", "2026-11-20")
+    stays = [
+        (m["id"], m["joined_on"], m["left_on"])
+        for m in json.loads(run("groups", "show", "1", "--json").stdout)["member_list"]
+        if m["id"] == 1
+    ]
+    assert stays == [(1, "2026-10-06", "2026-11-01"), (1, "2026-11-10", "2026-11-20")]
+    shown = json.loads(run("intake", "show", "1", "--json").stdout)
+    assert shown["groups"] == [
+        {"group": 1, "joined_on": "2026-10-06", "left_on": "2026-11-01"},
+        {"group": 1, "joined_on": "2026-11-10", "left_on": "2026-11-20"},
+    ]
+    assert (
+        "1 (2026-10-06 – 2026-11-01), 1 (2026-11-10 – 2026-11-20)"
+        in run("intake", "show", "1").stdout
+    )
+
+
+def test_group_events_are_not_dated_before_what_they_follow(run: Run, db: Path) -> None:
+    register(run, 6)  # registered 2026-10-01 … 2026-10-06
+    start(run, "--members", "1,2,3,4,5", "--date", "2026-10-06")
+    run("sessions", "add", "1", "--date", "2026-10-13")
+    run("groups", "remove-member", "1", "1", "--requeue", "--date", "2026-11-01")
+    result = run("groups", "add-member", "1", "1", "--date", "2026-10-20", code=1)
+    assert "before registration 1 last changed status (2026-11-01)" in result.stderr
+    run("groups", "add-member", "1", "1", "--date", "2026-11-10")
+    result = run("groups", "remove-member", "1", "1", "--date", "2026-11-05", code=1)
+    assert "before registration 1 joined the group (2026-11-10)" in result.stderr
+    result = run("groups", "end", "1", "--date", "2026-11-09", code=1)
+    assert "before the group's last change of members (2026-11-10)" in result.stderr
+    start(run, "--members", "6", "--force", "--date", "2026-10-06", theme="Utmattning")
+    run("sessions", "add", "2", "--date", "2026-10-13")
+    result = run("groups", "end", "2", "--date", "2026-10-10", code=1)
+    assert "before the group's last session (2026-10-13)" in result.stderr
+    run("groups", "end", "2", "--date", "2026-10-13")

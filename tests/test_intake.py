@@ -28,14 +28,19 @@ def test_add_and_show(run: Run, db: Path) -> None:
         "--birth-year",
         "1975",
         "--source",
-        "nurse",
+        "Healthcare",
         "--note",
         "Föredrar kvällar",
         "--date",
         "2026-11-02",
         "--json",
     )
-    assert json.loads(result.stdout) == {"id": 1, "status": "waiting", "ready": []}
+    assert json.loads(result.stdout) == {
+        "id": 1,
+        "status": "waiting",
+        "same_person_as": None,
+        "ready": [],
+    }
     shown = json.loads(run("intake", "show", "1", "--json").stdout)
     assert shown == {
         "id": 1,
@@ -51,7 +56,7 @@ def test_add_and_show(run: Run, db: Path) -> None:
         "email": "anna@example.se",
         "gender": "woman",
         "birth_year": 1975,
-        "source": "nurse",
+        "source": "healthcare",
         "groups": [],
         "note": "Föredrar kvällar",
         "confirmed_on": "2026-11-02",
@@ -162,14 +167,12 @@ def test_same_person_twice_is_refused_unless_forced(run: Run, db: Path) -> None:
         "0709999999",
     )
     add(run, "Anna", "Ensamhet", "--force")
-    # The same Anna may wait for another theme too.
-    add(
-        run,
-        "Anna",
-        "Utmattning",
-        "--phone",
-        "0701234567",
+    # The same Anna may wait for another theme too, once the coordinator says it is her.
+    assert (
+        "--same-person 1" in add(run, "Anna", "Utmattning", "--phone", "0701234567", code=1).stderr
     )
+    result = add(run, "Anna", "Utmattning", "--phone", "0701234567", "--same-person", "1", "--json")
+    assert json.loads(result.stdout)["same_person_as"] == 1
     assert len(json.loads(run("intake", "list", "--json").stdout)) == 4
 
 
@@ -282,3 +285,15 @@ def test_names_that_look_like_markup_are_shown_as_typed(run: Run, db: Path) -> N
     run("intake", "add", "--consent", "--name", "Anna [/b] [red]x", "--theme", "Ensamhet")
     assert "Anna [/b] [red]x" in run("intake", "list").stdout
     assert "Anna [/b] [red]x" in run("intake", "show", "1").stdout
+
+
+def test_events_are_recorded_in_the_order_they_happened(run: Run, db: Path) -> None:
+    register(run, 1)  # registered 2026-10-01
+    run("intake", "confirm", "1", "--date", "2026-11-20")
+    result = run("intake", "confirm", "1", "--date", "2026-11-10", code=1)
+    assert "--date 2026-11-10 is before registration 1 was last confirmed (2026-11-20)" in (
+        result.stderr
+    )
+    result = run("intake", "withdraw", "1", "--date", "2026-11-19", code=1)
+    assert "was last confirmed" in result.stderr
+    run("intake", "withdraw", "1", "--date", "2026-11-20")

@@ -234,7 +234,11 @@ def remove_member(
     requeue: Annotated[
         bool,
         typer.Option(
-            "--requeue", help=_("Put them back on the waiting list (keeping their place).")
+            "--requeue",
+            help=_(
+                "Put them back on the waiting list (keeping their place; the registration "
+                "counts as confirmed that day)."
+            ),
         ),
     ] = False,
     as_json: JsonOpt = False,

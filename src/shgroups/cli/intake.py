@@ -43,7 +43,10 @@ def add(
     ] = None,
     birth_year: Annotated[int | None, typer.Option(help=_("Birth year (statistics only)."))] = None,
     source: Annotated[
-        str | None, typer.Option(help=_("How they found us: brochure, nurse, friend …"))
+        str | None,
+        typer.Option(
+            help=_("How they found us: one of the county's sources (see `shg settings show`).")
+        ),
     ] = None,
     note: Annotated[
         str | None,
@@ -65,6 +68,25 @@ def add(
     ] = False,
     new_area: Annotated[
         bool, typer.Option("--new-area", help=_("Create the area if it does not exist yet."))
+    ] = False,
+    same_person: Annotated[
+        int | None,
+        typer.Option(
+            "--same-person",
+            metavar="ID",
+            help=_(
+                "The same person as registration ID (same name and phone): one identity, "
+                "exported and erased together."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    new_person: Annotated[
+        bool,
+        typer.Option(
+            "--new-person",
+            help=_("Someone else who shares a name and phone with a registered person."),
+        ),
     ] = False,
     force: ForceOpt = False,
     as_json: JsonOpt = False,
@@ -92,6 +114,8 @@ def add(
             force=force,
             new_theme=new_theme,
             new_area=new_area,
+            same_as=same_person,
+            new_person=new_person,
         )
     if as_json:
         print_json(
@@ -102,6 +126,13 @@ def add(
         )
     else:
         message(_("Registered {id} (waiting).").format(id=result["id"]))
+    if result["same_person_as"] is not None:
+        message(
+            _(
+                "The same person as registration {other}: one identity, so an export or "
+                "erasure covers all of their registrations."
+            ).format(other=result["same_person_as"])
+        )
     for pair in result["ready"]:
         message(_("{waiting} now wait for {theme} in {area}: a group can start.").format(**pair))
         message(_("Next: {command}").format(command=pair["next"]))
@@ -157,7 +188,13 @@ def show(reg_id: IdArg, as_json: JsonOpt = False) -> None:
             (_("Birth year"), reg["birth_year"]),
             (_("Found us via"), reg["source"]),
             (_("Note"), reg["note"]),
-            (_("Groups"), [g["group"] for g in reg["groups"]]),
+            (
+                _("Groups"),
+                [
+                    _("{group} ({joined_on} – {left})").format(left=g["left_on"] or _("now"), **g)
+                    for g in reg["groups"]
+                ],
+            ),
             (_("Last confirmed"), reg["confirmed_on"]),
             (_("Legal basis"), reg["basis"]),
             (_("Consent given"), reg["consent_on"]),

@@ -9,7 +9,7 @@ from shgroups.dates import not_after_today, not_before
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.i18n import _
 from shgroups.services import catalogue
-from shgroups.services.intake import waiting_registration
+from shgroups.services.intake import not_before_latest, waiting_registration
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
@@ -72,7 +72,8 @@ def show_group(store: Store, group_id: int) -> dict[str, Any]:
         """SELECT m.registration_id AS id, p.name, m.joined_on, m.left_on
              FROM group_members m JOIN registrations r ON r.id = m.registration_id
              LEFT JOIN persons p ON p.id = r.person_id
-            WHERE m.group_id = ? ORDER BY m.left_on IS NOT NULL, m.joined_on, m.registration_id""",
+            WHERE m.group_id = ?
+            ORDER BY m.left_on IS NOT NULL, m.joined_on, m.registration_id, m.id""",
         (group_id,),
     )
     group["sessions"] = store.rows(
@@ -111,15 +112,7 @@ def _place(store: Store, group_id: int, reg_id: int, on: date) -> None:
 
 
 def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
-    reg = waiting_registration(store, reg_id, _("only waiting registrations can join a group"))
-    if reg["registered_on"] > on.isoformat():
-        raise InvalidInput(
-            _("registration {id} was made on {registered}, after {on}").format(
-                id=reg_id, registered=reg["registered_on"], on=on
-            ),
-            _("check --date"),
-        )
-    return reg
+    return waiting_registration(store, reg_id, _("only waiting registrations can join a group"), on)
 
 
 def _check_wants(store: Store, reg: dict[str, Any], group: dict[str, Any], force: bool) -> None:
@@ -283,7 +276,6 @@ def remove_member(
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
-        not_before(on, group["started_on"], _("the group started"))
         if reg_id not in group["members"]:
             raise NotFound(
                 _("registration {id} is not a member of group {group}").format(
@@ -291,14 +283,23 @@ def remove_member(
                 ),
                 _("`shg groups show {group}` lists its members").format(group=group_id),
             )
+        # Only the current stay: an earlier one (before a requeue) keeps its own dates.
+        current = "group_id = ? AND registration_id = ? AND left_on IS NULL"
+        joined = store.value(
+            f"SELECT joined_on FROM group_members WHERE {current}", (group_id, reg_id)
+        )
+        not_before(on, joined, _("registration {id} joined the group").format(id=reg_id))
         store.execute(
-            "UPDATE group_members SET left_on = ? WHERE group_id = ? AND registration_id = ?",
+            f"UPDATE group_members SET left_on = ? WHERE {current}",
             (on.isoformat(), group_id, reg_id),
         )
         status = "waiting" if requeue else "withdrawn"
+        # Back in the queue the registration is renewed: time in a group is not unconfirmed
+        # waiting, and the old confirmation date would let today's purge expire it.
         store.execute(
-            "UPDATE registrations SET status = ?, status_on = ? WHERE id = ?",
-            (status, on.isoformat(), reg_id),
+            "UPDATE registrations SET status = :status, status_on = :on, "
+            "confirmed_on = CASE WHEN :requeue THEN :on ELSE confirmed_on END WHERE id = :id",
+            {"status": status, "on": on.isoformat(), "requeue": requeue, "id": reg_id},
         )
         store.audit("group.remove-member", "group", group_id)
         store.audit("registration.left-group", "registration", reg_id)
@@ -314,7 +315,25 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, A
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
-        not_before(on, group["started_on"], _("the group started"))
+        last = (
+            store.row(
+                """SELECT (SELECT max(max(joined_on), coalesce(max(left_on), ''))
+                         FROM group_members WHERE group_id = :g) AS member,
+                      (SELECT max(held_on) FROM sessions WHERE group_id = :g) AS session,
+                      (SELECT max(done_on) FROM followups WHERE group_id = :g) AS followup""",
+                {"g": group_id},
+            )
+            or {}
+        )
+        not_before_latest(
+            on,
+            [
+                (group["started_on"], _("the group started")),
+                (last.get("member"), _("the group's last change of members")),
+                (last.get("session"), _("the group's last session")),
+                (last.get("followup"), _("the group's last follow-up")),
+            ],
+        )
         store.execute(
             "UPDATE groups SET status = 'ended', ended_on = ? WHERE id = ?",
             (on.isoformat(), group_id),

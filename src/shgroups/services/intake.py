@@ -7,14 +7,15 @@ import shlex
 from datetime import date
 from typing import Any
 
-from shgroups.dates import not_after_today
+from shgroups.dates import not_after_today, not_before
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.freetext import check_free_text
 from shgroups.i18n import _
-from shgroups.names import clean, name_key
+from shgroups.names import clean, did_you_mean, name_key, suggest
 from shgroups.services import catalogue
-from shgroups.services.settings import get_settings
+from shgroups.services.settings import get_settings, source_list
 from shgroups.storage import Store
+from shgroups.text import typed
 
 GENDERS = ("woman", "man", "other")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{4,24}$")
@@ -24,23 +25,38 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 PERSON_FIELDS = ("name", "phone", "email", "gender", "birth_year", "source", "note")
 
 
+def _typed(value: str | None, field: str, *, multiline: bool = False) -> str | None:
+    """What was typed, as stored: NFC, no control characters, no surrounding spaces (nor, on
+    one line, repeated ones); None when nothing is left."""
+    if value is None:
+        return None
+    text = typed(value, field, multiline=multiline)
+    return (text.strip() if multiline else clean(text)) or None
+
+
 def _validate(given: dict[str, Any], today: date, force: bool) -> dict[str, Any]:
     """Check what a coordinator typed; errors name the field, never echo the value."""
-    name = clean(given["name"])
+    name = _typed(given["name"], _("name"))
     if not name or len(name) > 100:
         raise InvalidInput(
             _("the name must be 1 to 100 characters"), _("a first name or an alias is enough")
         )
-    check_free_text(name, _("name"), force, forceable=True)
-    phone, email = given.get("phone"), given.get("email")
+    phone = _typed(given.get("phone"), _("phone number"))
+    email = _typed(given.get("email"), _("e-mail address"))
+    # Forceable: about one Swedish mobile number in 200, typed without spaces, is also a
+    # valid personnummer.
+    for text, field in (
+        (name, _("name")),
+        (phone, _("phone number")),
+        (email, _("e-mail address")),
+    ):
+        check_free_text(text, field, force, forceable=True)
     gender, birth_year = given.get("gender"), given.get("birth_year")
-    phone = clean(phone) if phone else None
     if phone and not _PHONE.match(phone):
         raise InvalidInput(
             _("the phone number is not valid"),
             _("use digits, spaces and an optional leading +, e.g. 070-123 45 67"),
         )
-    email = email.strip() if email else None
     if email and (not _EMAIL.match(email) or len(email) > 200):
         raise InvalidInput(
             _("the e-mail address is not valid"), _("give it as name@example.se, or leave it out")
@@ -55,14 +71,7 @@ def _validate(given: dict[str, Any], today: date, force: bool) -> dict[str, Any]
             _("birth year {year} is not plausible").format(year=birth_year),
             _("give a year between 1900 and {year}").format(year=today.year),
         )
-    source = clean(given["source"]) if given.get("source") else None
-    if source and len(source) > 60:
-        raise InvalidInput(
-            _("--source must be at most 60 characters"),
-            _("say briefly how they found us, e.g. 'nurse' or 'brochure'"),
-        )
-    check_free_text(source, "--source")
-    note = given["note"].strip() if given.get("note") else None
+    note = _typed(given.get("note"), _("note"), multiline=True)
     check_note(note)
     return {
         "name": name,
@@ -70,9 +79,35 @@ def _validate(given: dict[str, Any], today: date, force: bool) -> dict[str, Any]
         "email": email,
         "gender": gender,
         "birth_year": birth_year,
-        "source": source,
+        "source": _typed(given.get("source"), _("source")),
         "note": note,
     }
+
+
+def _source(settings: dict[str, Any], typed_source: str | None) -> str | None:
+    """The county's spelling of how they found us. A fixed list, not free text: a source such
+    as "Dr Berg at Ryhov" would be personal data kept with the facts after an erasure."""
+    if typed_source is None:
+        return None
+    sources = source_list(settings)
+    for known in sources:
+        if known.casefold() == typed_source.casefold():
+            return known
+    raise InvalidInput(
+        _("the source is not one of the county's sources"),
+        " ".join(
+            filter(
+                None,
+                [
+                    did_you_mean(suggest(typed_source, sources)),
+                    _(
+                        "Use one of: {values}. The county keeps the list: "
+                        "shg settings set sources LIST (comma-separated)."
+                    ).format(values=", ".join(sources)),
+                ],
+            )
+        ),
+    )
 
 
 def check_note(note: str | None) -> None:
@@ -105,26 +140,70 @@ def _find_duplicate(store: Store, person: dict[str, Any], theme_id: int) -> int 
     return found
 
 
-def _known_person(store: Store, person: dict[str, Any]) -> int | None:
-    """The person already registered under the same name with the same phone or e-mail
-    (and no conflicting one), so that all their registrations belong to one identity."""
+def _known_persons(store: Store, person: dict[str, Any]) -> list[dict[str, Any]]:
+    """The identities registered under the same name with the same phone or e-mail (and no
+    conflicting one): each with its first registration id and whether the e-mail matched."""
     if not person["phone"] and not person["email"]:
-        return None
-    found: int | None = store.value(
-        """SELECT id FROM persons
-            WHERE name_key = :key
-              AND ((:phone IS NOT NULL AND phone = :phone)
-                   OR (:email IS NOT NULL AND lower(email) = lower(:email)))
-              AND (phone IS NULL OR :phone IS NULL OR phone = :phone)
-              AND (email IS NULL OR :email IS NULL OR lower(email) = lower(:email))
-            ORDER BY id LIMIT 1""",
+        return []
+    return store.rows(
+        """SELECT p.id AS person_id, min(r.id) AS first,
+                  :email IS NOT NULL AND lower(p.email) = lower(:email) AS by_email
+             FROM persons p JOIN registrations r ON r.person_id = p.id
+            WHERE p.name_key = :key
+              AND ((:phone IS NOT NULL AND p.phone = :phone)
+                   OR (:email IS NOT NULL AND lower(p.email) = lower(:email)))
+              AND (p.phone IS NULL OR :phone IS NULL OR p.phone = :phone)
+              AND (p.email IS NULL OR :email IS NULL OR lower(p.email) = lower(:email))
+            GROUP BY p.id ORDER BY p.id""",
         {
             "key": name_key(person["name"]),
             "phone": person["phone"],
             "email": person["email"],
         },
     )
-    return found
+
+
+def _identity(
+    store: Store, person: dict[str, Any], same_as: int | None
+) -> tuple[int | None, int | None]:
+    """The identity a new registration belongs to, and that identity's first registration;
+    (None, None) for a new person.
+
+    An e-mail address is personal, so the same name and e-mail is the same person. A phone
+    can be shared (a mother and her daughter, both Anna, on one landline): linking them would
+    show the daughter the mother's theme and erase both with one erasure, so the coordinator
+    must say which it is."""
+    matches = _known_persons(store, person)
+    if same_as is not None:
+        owner = get_registration(store, same_as)["person_id"]
+        for match in matches:
+            if match["person_id"] == owner:
+                return owner, match["first"]
+        raise Conflict(
+            _(
+                "registration {id} is not someone with the same name and the same phone "
+                "number or e-mail address"
+            ).format(id=same_as),
+            _(
+                "`shg intake show {id}` shows it; without --same-person a new person is registered"
+            ).format(id=same_as),
+        )
+    for match in matches:
+        if match["by_email"]:
+            return match["person_id"], match["first"]
+    if matches:
+        firsts = [str(m["first"]) for m in matches]
+        raise Conflict(
+            _(
+                "same name and phone number as registration {ids}: the same person, "
+                "or someone who shares the phone?"
+            ).format(ids=" or ".join(firsts)),
+            _(
+                "if it is the same person, add --same-person {id}; if it is someone else "
+                "(say a relative on the same line), add --new-person"
+            ).format(id=" or --same-person ".join(firsts)),
+        )
+    return None, None
 
 
 def _candidates(store: Store, theme_id: int, area_id: int) -> int:
@@ -180,27 +259,39 @@ def add_registration(
     force: bool = False,
     new_theme: bool = False,
     new_area: bool = False,
+    same_as: int | None = None,
+    new_person: bool = False,
 ) -> dict[str, Any]:
     """Register someone. `person` holds name and optional phone, email, gender, birth_year,
-    source and note."""
+    source and note. `same_as` (a registration id) or `new_person` says who they are when
+    they share a name and phone with someone registered; `force` also means a new person."""
     person = _validate(person, today, force)
     not_after_today(on, today)
+    if same_as is not None and new_person:
+        raise InvalidInput(
+            _("--same-person and --new-person contradict each other"),
+            _("give the one that is true"),
+        )
     with store.write():
         settings = get_settings(store)
+        person["source"] = _source(settings, person["source"])
         basis = _basis(settings, consent, on)
         first_theme = catalogue.resolve_theme(store, theme, create=new_theme)
         first_area = catalogue.resolve_area(store, area, create=new_area)
         other_themes = [catalogue.resolve_theme(store, t) for t in also_themes]
         other_areas = [catalogue.resolve_area(store, a) for a in also_areas]
         duplicate = _find_duplicate(store, person, first_theme["id"])
-        if duplicate and not force:
+        if duplicate and not (force or new_person):
             raise Conflict(
                 _("this looks like registration {id}: same name, same theme").format(id=duplicate),
                 _("`shg intake show {id}` shows it; add --force if this is another person").format(
                     id=duplicate
                 ),
             )
-        person_id = None if force else _known_person(store, person)
+        if (force or new_person) and same_as is None:
+            person_id, first = None, None
+        else:
+            person_id, first = _identity(store, person, same_as)
         if person_id is None:
             person_id = store.insert(
                 "persons",
@@ -256,7 +347,7 @@ def add_registration(
                             "next": start_command(t["name"], a["name"]),
                         }
                     )
-    return {"id": reg_id, "status": "waiting", "ready": ready}
+    return {"id": reg_id, "status": "waiting", "same_person_as": first, "ready": ready}
 
 
 _LIST_SQL = """
@@ -309,14 +400,37 @@ def get_registration(store: Store, reg_id: int) -> dict[str, Any]:
     return found
 
 
-def waiting_registration(store: Store, reg_id: int, hint: str) -> dict[str, Any]:
-    """The registration, which must be waiting."""
+def not_before_latest(on: date, events: list[tuple[str | None, str]]) -> None:
+    """Refuse a date before the latest of earlier events, given as (ISO date, what happened);
+    on a tie the first listed is named."""
+    known = [(day, what) for day, what in events if day]
+    if known:
+        day, what = max(known, key=lambda event: event[0])
+        not_before(on, day, what)
+
+
+def in_order(reg: dict[str, Any], on: date) -> None:
+    """A registration's events are recorded in the order they happened: a confirmation typed
+    as 2016 instead of 2026 would otherwise let the next purge erase someone who still waits."""
+    not_before_latest(
+        on,
+        [
+            (reg["registered_on"], _("registration {id} was made").format(id=reg["id"])),
+            (reg["status_on"], _("registration {id} last changed status").format(id=reg["id"])),
+            (reg["confirmed_on"], _("registration {id} was last confirmed").format(id=reg["id"])),
+        ],
+    )
+
+
+def waiting_registration(store: Store, reg_id: int, hint: str, on: date) -> dict[str, Any]:
+    """The registration, which must be waiting, and have waited since before `on`."""
     reg = get_registration(store, reg_id)
     if reg["status"] != "waiting":
         raise Conflict(
             _("registration {id} is {status}, not waiting").format(id=reg_id, status=reg["status"]),
             hint,
         )
+    in_order(reg, on)
     return reg
 
 
@@ -338,9 +452,9 @@ def show_registration(store: Store, reg_id: int) -> dict[str, Any]:
             (reg_id,),
         )
     ]
-    groups = store.rows(
+    groups = store.rows(  # every stay: a member put back in the queue may rejoin later
         'SELECT group_id AS "group", joined_on, left_on FROM group_members '
-        "WHERE registration_id = ? ORDER BY joined_on",
+        "WHERE registration_id = ? ORDER BY joined_on, id",
         (reg_id,),
     )
     return {
@@ -372,7 +486,7 @@ def confirm(store: Store, reg_id: int, on: date, today: date) -> dict[str, Any]:
     """The person still wants a group: the waiting registration's retention starts again."""
     not_after_today(on, today)
     with store.write():
-        waiting_registration(store, reg_id, _("only waiting registrations are confirmed"))
+        waiting_registration(store, reg_id, _("only waiting registrations are confirmed"), on)
         store.execute(
             "UPDATE registrations SET confirmed_on = ? WHERE id = ?", (on.isoformat(), reg_id)
         )
@@ -400,6 +514,7 @@ def _leave_waiting(store: Store, reg_id: int, status: str, on: date, today: date
                 _("registration {id} is already {status}").format(id=reg_id, status=reg["status"]),
                 _("only waiting registrations can be withdrawn or referred"),
             )
+        in_order(reg, on)
         store.execute(
             "UPDATE registrations SET status = ?, status_on = ? WHERE id = ?",
             (status, on.isoformat(), reg_id),
