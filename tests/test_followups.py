@@ -234,3 +234,49 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
     on("2026-06-01")
     (row,) = json.loads(run("followups", "due", "--json").stdout)
     assert row["due"] == "2026-06-01"
+
+
+# --- what a follow-up may hold, and when ---------------------------------------------------------
+
+
+def test_a_follow_up_is_not_dated_before_the_last_one(run: Run, db: Path) -> None:
+    group = running_group(run, "2026-10-06", ["2026-10-06"])
+    run("followups", "add", str(group), "--date", "2026-11-10")
+    result = run("followups", "add", str(group), "--date", "2026-10-20", code=1)
+    assert "2026-11-10" in result.stderr and "last follow-up" in result.stderr
+    shown = json.loads(run("groups", "show", str(group), "--json").stdout)
+    assert [f["date"] for f in shown["followups"]] == ["2026-11-10"]
+    run("followups", "add", str(group), "--date", "2026-11-10")  # the same day is fine
+
+
+@pytest.mark.parametrize("option", ["--note", "--method"])
+def test_follow_up_text_refuses_control_characters_and_is_stored_in_nfc(
+    run: Run, db: Path, option: str
+) -> None:
+    group = running_group(run, "2026-10-06", ["2026-10-06"])
+    result = run("followups", "add", str(group), option, "ok\x1b]0;TITLE\x07", code=1)
+    assert "control characters" in result.stderr and "\x1b" not in result.stderr
+    run("followups", "add", str(group), option, "Jo\u0308nko\u0308ping")  # typed in NFD
+    shown = json.loads(run("groups", "show", str(group), "--json").stdout)
+    key = option.removeprefix("--")
+    assert [f[key] for f in shown["followups"]] == ["Jönköping"]
+
+
+def test_a_note_may_have_lines_a_method_may_not(run: Run, db: Path) -> None:
+    group = running_group(run, "2026-10-06", ["2026-10-06"])
+    assert "control" in run("followups", "add", str(group), "--method", "a\nb", code=1).stderr
+    run("followups", "add", str(group), "--note", "first line\nsecond line")
+
+
+WRITTEN = ["811228–9874", "811228.9874", "811228/9874", "81 12 28 9874", "８１１２２８－９８７４",
+           "٨١١٢٢٨-٩٨٧٤", "19811228 — 9874", "151086 95088"]  # fmt: skip
+
+
+def test_identity_numbers_are_refused_however_written(run: Run, db: Path) -> None:
+    group = running_group(run, "2026-10-06", ["2026-10-06"])
+    for written in WRITTEN:
+        for option in ("--note", "--method"):
+            result = run("followups", "add", str(group), option, f"ringde {written}", code=None)
+            assert result.exit_code == 1, (written, option)
+            assert "personal identity number" in result.stderr and written not in result.stderr
+    assert json.loads(run("groups", "show", str(group), "--json").stdout)["followups"] == []

@@ -13,6 +13,7 @@ from shgroups.services import catalogue
 from shgroups.services.groups import NEXT_FOLLOWUP_SQL, get_group
 from shgroups.services.intake import check_note
 from shgroups.storage import Store
+from shgroups.text import typed
 
 OUTCOMES = ("ok", "needs-support", "ending")
 
@@ -58,6 +59,10 @@ def add_followup(
             _("unknown outcome {value!r}").format(value=outcome),
             _("use one of: {values}").format(values=", ".join(OUTCOMES)),
         )
+    # Notes and methods are the group's, not a person's, but a coordinator may still write a
+    # name or a number in them: see the erasure's scrub in services/persons.py.
+    method = typed(method, "--method") if method is not None else None
+    note = typed(note, "--note", multiline=True) if note is not None else None
     check_note(note)
     check_free_text(method, "--method")
     with store.write():
@@ -72,6 +77,9 @@ def add_followup(
                 _("`shg followups due` lists the groups to follow up"),
             )
         not_before(on, group["handover_on"], _("the group was handed over"))
+        last = store.value("SELECT max(done_on) FROM followups WHERE group_id = ?", (group_id,))
+        if last is not None:
+            not_before(on, last, _("the group's last follow-up"))
         store.insert(
             "followups",
             {
