@@ -12,6 +12,11 @@ from collections.abc import Iterable
 from pathlib import Path
 
 
+def db_files(db: Path) -> list[Path]:
+    """The files one database may be spread over: the file, its WAL, shared memory, journal."""
+    return [db, *(Path(f"{db}{suffix}") for suffix in ("-wal", "-shm", "-journal"))]
+
+
 def spellings(token: str) -> set[bytes]:
     forms = {unicodedata.normalize(f, t) for f in ("NFC", "NFD") for t in (token, token.lower())}
     return {form.encode(codec) for form in forms for codec in ("utf-8", "utf-16-le", "utf-16-be")}

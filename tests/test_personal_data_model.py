@@ -75,6 +75,7 @@ class Register(RuleBasedStateMachine):
                 on=self.today,
                 today=self.today,
                 consent=True,
+                same_as=min(self.identity_of(name), default=None),
             )
 
         if any(
@@ -172,7 +173,7 @@ class Register(RuleBasedStateMachine):
         if not reg["identity"]:
             self.expect_error(lambda: persons.export_person(self.store, reg_id, self.today))
             return
-        doc = persons.export_person(self.store, reg_id, self.today)
+        doc = persons.export_person(self.store, reg_id, self.today).doc
         assert doc["person"]["name"] == reg["name"]
         assert [r["id"] for r in doc["registrations"]] == sorted(self.identity_of(reg["name"]))
         assert {m["registration"] for m in doc["groups"]} <= set(self.identity_of(reg["name"]))

@@ -5,11 +5,13 @@ from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import JsonOpt, store, when
+from shgroups.cli.common import JsonOpt, state, store, when
 from shgroups.cli.output import message, print_json, rows_out
 from shgroups.dates import today
 from shgroups.i18n import _
 from shgroups.services import persons as service
+from shgroups.storage import resolve_path
+from shgroups.text import visible
 
 app = typer.Typer(
     help=_("One person's data: export it (right of access), erase it, withdraw consent."),
@@ -42,14 +44,20 @@ def export(
 ) -> None:
     """Everything held about one person: identity, registrations, groups, audit entries."""
     with store() as db:
-        doc = service.export_person(db, reg_id, today())
+        export = service.export_person(db, reg_id, today(), out)
+    if not export.audited:
+        message(
+            _(
+                "Warning: this access could not be recorded in the audit, because the database "
+                "file is read-only. Note the export yourself; `shg audit` will not show it."
+            )
+        )
     if out is not None:
-        written = service.save_export(doc, out)
-        message(_("Wrote {files}.").format(files=" and ".join(map(str, written))))
+        message(_("Wrote {files}.").format(files=" and ".join(map(str, export.files))))
     elif as_json:
-        print_json(doc)
+        print_json(export.doc)
     else:
-        print(service.export_text(doc), end="")
+        print(service.export_text(export.doc), end="")
 
 
 def _confirm(yes: bool, question: str) -> None:
@@ -66,12 +74,20 @@ def _erased(result: dict[str, Any], as_json: bool) -> None:
             ids=", ".join(map(str, result["registrations"]))
         )
     )
-    if not result["checkpointed"]:
+    _checkpoint_owed(result)
+
+
+def _checkpoint_owed(result: dict[str, Any]) -> None:
+    """Where the erased bytes are while another program keeps shg from emptying the WAL."""
+    if result["checkpointed"] is False:
+        db = resolve_path(state["db"])
         message(
             _(
-                "Another shg is using the database: the erased bytes leave its journal file "
-                "when that command ends."
-            )
+                "What was erased is gone from the register, but old copies of its bytes "
+                "remain in {db} and {db}-wal until the program that holds the file open (a "
+                "database browser, another tool) lets go of it. shg finishes the job at the next "
+                "command that writes; `shg db check` shows whether it is still owed."
+            ).format(db=db)
         )
 
 
@@ -124,6 +140,7 @@ def purge(
     )
     if result["archive"]:
         message(_("Archived to {path}.").format(path=result["archive"]))
+    _checkpoint_owed(result)
 
 
 def audit(
@@ -142,6 +159,8 @@ def audit(
     """Who changed what and when (record ids only, never names)."""
     with store() as db:
         rows = service.list_audit(db, when(since, "--since") if since else None, person)
+    if not as_json:  # the actor is stored text: shown, never obeyed, by the terminal
+        rows = [{k: visible(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
     rows_out(
         rows,
         as_json,

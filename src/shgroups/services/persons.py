@@ -8,15 +8,23 @@ whose facts (theme, area, dates, gender, birth year, source, status) keep statis
 from __future__ import annotations
 
 import json
-from datetime import date
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from shgroups import files
 from shgroups.errors import Conflict
+from shgroups.freetext import plain_digits
 from shgroups.i18n import _
 from shgroups.services.intake import get_registration, show_registration
 from shgroups.services.settings import get_settings
-from shgroups.storage import Store, write_private
+from shgroups.storage import Store
+from shgroups.text import visible
 
 _IDENTITY = ("name", "phone", "email", "note")
 
@@ -77,18 +85,52 @@ def person_record(store: Store, person_id: int, reg_ids: list[int]) -> dict[str,
     }
 
 
-def export_person(store: Store, reg_id: int, today: date) -> dict[str, Any]:
-    """The right of access: the whole record, and the access itself is logged."""
+class Export(NamedTuple):
+    doc: dict[str, Any]
+    files: list[Path]  # written, when --out was given
+    audited: bool  # False on a write-protected database file
+
+
+@contextmanager
+def _recording(store: Store) -> Iterator[bool]:
+    """A write transaction to record an access in; on a write-protected file only reads
+    (yields False). The person's right of access does not wait for file permissions, and
+    `intake show` reads the same data unrecorded anyway; the coordinator is told."""
+    if store.read_only:
+        yield False
+        return
     with store.write():
+        yield True
+
+
+def export_person(store: Store, reg_id: int, today: date, out: Path | None = None) -> Export:
+    """The right of access: the whole record, and the access itself is logged. With `out`,
+    written as JSON there and as a letter beside it (.txt): both files or neither, and the
+    access is recorded only when they are written."""
+    with files.staged() as staged, _recording(store) as audited:
         person_id, reg_ids = _person_of(store, reg_id)
-        store.audit("person.export", "registration", reg_id)
-        record = person_record(store, person_id, reg_ids)
-        county = get_settings(store)["county"]
-    return {"exported_on": today.isoformat(), "county": county, "registration": reg_id, **record}
+        if audited:
+            store.audit("person.export", "registration", reg_id)
+        doc = {
+            "exported_on": today.isoformat(),
+            "county": get_settings(store)["county"],
+            "registration": reg_id,
+            **person_record(store, person_id, reg_ids),
+        }
+        if out is not None:
+            text_path = out.with_suffix(".txt.txt" if out.suffix == ".txt" else ".txt")
+            staged.write(out, _json(doc))
+            staged.write(text_path, export_text(doc))
+    return Export(doc, staged.paths, audited)
+
+
+def _json(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 
 def export_text(doc: dict[str, Any]) -> str:
-    """The export as a letter a person can read."""
+    """The export as a letter a person can read; stored text is shown, never obeyed, by the
+    terminal or editor it is read in (control characters appear as \\x1b)."""
     person = doc["person"]
     lines = [
         _("What {county} holds about you").format(county=doc["county"] or "shg"),
@@ -118,35 +160,122 @@ def export_text(doc: dict[str, Any]) -> str:
     ] or ["  –"]
     lines += ["", _("What was done, when and by whom")]
     lines += [f"  {a['at']}  {a['actor']}  {a['action']}" for a in doc["audit"]]
-    return "\n".join(lines) + "\n"
+    return visible("\n".join(lines) + "\n")
 
 
-def save_export(doc: dict[str, Any], out: Path) -> list[Path]:
-    """Write the export as JSON at `out` and as text beside it (`.txt`), both private."""
-    text_path = out.with_suffix(".txt") if out.suffix != ".txt" else out.with_suffix(".txt.txt")
-    write_private(out, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-    write_private(text_path, export_text(doc))
-    return [out, text_path]
+# --- erasure ---------------------------------------------------------------------------------
+#
+# Set-based: the people and registrations to erase go into two temporary tables of ids, and
+# each step is one statement over them using the indexes on group_members(registration_id,
+# left_on) and registrations(person_id). The first purge of a national register erases
+# ~170,000 identities; one statement per person made that ten minutes under the write lock.
+
+
+def _fill(store: Store, table: str, ids: Iterable[int]) -> None:
+    store.execute(f"CREATE TEMP TABLE IF NOT EXISTS {table} (id INTEGER PRIMARY KEY)")
+    store.execute(f"DELETE FROM temp.{table}")
+    store.conn.executemany(
+        f"INSERT OR IGNORE INTO temp.{table} (id) VALUES (?)", ((i,) for i in ids)
+    )
+
+
+def _audit_each(store: Store, action: str, table: str) -> None:
+    """One audit row per registration in the temporary table, in one statement."""
+    store.execute(
+        f"""INSERT INTO audit (at, actor, action, entity, entity_id)
+            SELECT ?, ?, ?, 'registration', id FROM temp.{table} ORDER BY id""",
+        (datetime.now(UTC).isoformat(timespec="seconds"), store.actor, action),
+    )
+
+
+def _erase_all(
+    store: Store, person_ids: Iterable[int], reg_ids: Iterable[int], on: str, action: str
+) -> None:
+    """Remove the identities; take their registrations out of the queue and of the groups they
+    are in; scrub the follow-up notes that mention them; keep the facts. Inside a write."""
+    _fill(store, "erasing_persons", person_ids)
+    _fill(store, "erasing_regs", reg_ids)
+    store.execute(
+        """UPDATE registrations SET status = 'withdrawn', status_on = ?
+            WHERE id IN (SELECT id FROM temp.erasing_regs)
+              AND (status = 'waiting' OR EXISTS (
+                   SELECT 1 FROM group_members m
+                    WHERE m.registration_id = registrations.id AND m.left_on IS NULL))""",
+        (on,),
+    )
+    store.execute(
+        """UPDATE group_members SET left_on = ?
+            WHERE registration_id IN (SELECT id FROM temp.erasing_regs) AND left_on IS NULL""",
+        (on,),
+    )
+    _scrub_followups(store)
+    store.execute(
+        "UPDATE registrations SET person_id = NULL "
+        "WHERE person_id IN (SELECT id FROM temp.erasing_persons)"
+    )
+    store.execute("DELETE FROM persons WHERE id IN (SELECT id FROM temp.erasing_persons)")
+    _audit_each(store, action, "erasing_regs")
+    store.owe_checkpoint()
+    store.execute("DROP TABLE temp.erasing_persons")
+    store.execute("DROP TABLE temp.erasing_regs")
 
 
 def _erase(store: Store, person_id: int, reg_ids: list[int], on: str, action: str) -> None:
-    """Remove identity; take them out of active groups; keep the facts (in a transaction)."""
-    marks = _marks(reg_ids)
-    store.execute(
-        f"""UPDATE registrations SET status = 'withdrawn', status_on = ?
-             WHERE id IN ({marks}) AND (status = 'waiting' OR id IN (
-                   SELECT registration_id FROM group_members WHERE left_on IS NULL))""",
-        [on, *reg_ids],
+    """Erase one person (in a transaction): see `_erase_all`."""
+    _erase_all(store, [person_id], reg_ids, on, action)
+
+
+# Follow-up notes and methods belong to a group, not to a person, so they are not removed
+# with the identity. One that mentions an erased member (a word of the name, the phone
+# number, the e-mail address) is replaced whole, since the rest of it is about them too, by a
+# fixed text that tells the coordinator a note was there.
+
+
+@lru_cache(maxsize=4096)
+def _seen(text: str) -> tuple[frozenset[str], str, str]:
+    """A text as matched: its words and itself casefolded in NFC, and its digits with the
+    spaces, dashes, dots, slashes and brackets between them removed."""
+    folded = unicodedata.normalize("NFC", text).casefold()
+    digits = re.sub(r"(?<=\d)[\s./()-]+(?=\d)", "", plain_digits(text))
+    return frozenset(re.findall(r"\w+", folded)), folded, digits
+
+
+def _mentions(text: str, name: str, phone: str | None, email: str | None) -> bool:
+    words, folded, digits = _seen(text)
+    name_words = _seen(name)[0]
+    if any(len(w) > 1 and w in words for w in name_words):
+        return True
+    if email and _seen(email)[1] in folded:
+        return True
+    # A phone number however it is written: its digits, less the leading 0 of the national
+    # form so that +46 70 … is found too.
+    phone_digits = re.sub(r"\D", "", _seen(phone)[2]).lstrip("0") if phone else ""
+    return len(phone_digits) >= 6 and phone_digits in digits
+
+
+def _scrub_followups(store: Store) -> None:
+    """Inside `_erase_all`, before the identities go."""
+    removed = _("(removed at erasure)")
+    texts: dict[int, dict[str, str | None]] = {}  # the follow-ups to change
+    # Streamed, not fetched: a national purge joins ~470,000 (follow-up, member) pairs. A
+    # pair seen twice (someone who rejoined a group) is harmless.
+    for followup_id, method, note, name, phone, email in store.execute(
+        """SELECT f.id, f.method, f.note, p.name, p.phone, p.email
+             FROM temp.erasing_persons e JOIN persons p ON p.id = e.id
+             JOIN registrations r ON r.person_id = p.id
+             JOIN group_members m ON m.registration_id = r.id
+             JOIN followups f ON f.group_id = m.group_id
+            WHERE f.method IS NOT NULL OR f.note IS NOT NULL"""
+    ):
+        current = texts.get(followup_id) or {"method": method, "note": note}
+        for field, text in current.items():
+            if text and _mentions(text, name, phone, email):
+                current[field] = removed
+                texts[followup_id] = current
+    store.conn.executemany(
+        "UPDATE followups SET method = :method, note = :note WHERE id = :id",
+        ({"id": i, **texts[i]} for i in sorted(texts)),
     )
-    store.execute(
-        f"UPDATE group_members SET left_on = ? WHERE left_on IS NULL AND registration_id IN "
-        f"({marks})",
-        [on, *reg_ids],
-    )
-    store.execute("UPDATE registrations SET person_id = NULL WHERE person_id = ?", (person_id,))
-    store.execute("DELETE FROM persons WHERE id = ?", (person_id,))
-    for reg_id in reg_ids:
-        store.audit(action, "registration", reg_id)
 
 
 def erase_person(
@@ -155,7 +284,7 @@ def erase_person(
     with store.write():
         person_id, reg_ids = _person_of(store, reg_id)
         _erase(store, person_id, reg_ids, today.isoformat(), action)
-    return {"registrations": reg_ids, "erased": True, "checkpointed": store.checkpoint()}
+    return {"registrations": reg_ids, "erased": True, "checkpointed": not store.checkpoint_owed()}
 
 
 def withdraw_consent(store: Store, reg_id: int, today: date) -> dict[str, Any]:
@@ -194,59 +323,75 @@ def _ids(joined: str | None) -> list[int]:
     return sorted(int(x) for x in joined.split(",")) if joined else []
 
 
+def _retention(store: Store, today: date) -> tuple[list[int], list[dict[str, Any]]]:
+    """Waiting registrations that expire today, and the people whose identity goes."""
+    from dateutil.relativedelta import relativedelta
+
+    settings = get_settings(store)
+    confirmed_after = today - relativedelta(months=settings["waiting_months"])
+    rows = store.rows(_RETENTION_SQL, {"confirmed_after": confirmed_after.isoformat()})
+    keep_until = (today - relativedelta(months=settings["identity_months"])).isoformat()
+    expired = sorted(i for r in rows for i in _ids(r["expired_ids"]))
+    erase = [
+        r
+        for r in rows
+        if not r["live"]
+        and (r["any_expired"] or (r["last_ended"] is not None and r["last_ended"] < keep_until))
+    ]
+    return expired, erase
+
+
 def purge(
     store: Store, today: date, dry_run: bool, archive_to: Path | None = None
 ) -> dict[str, Any]:
     """Retention: expire waiting registrations nobody confirmed, and erase identities kept
-    longer than the county's rule after the person left. Idempotent."""
-    from dateutil.relativedelta import relativedelta
-
-    with store.write():
-        settings = get_settings(store)
-        confirmed_after = today - relativedelta(months=settings["waiting_months"])
-        rows = store.rows(
-            _RETENTION_SQL,
-            {"confirmed_after": confirmed_after.isoformat()},
-        )
-        keep_until = (today - relativedelta(months=settings["identity_months"])).isoformat()
-        expired = sorted(i for r in rows for i in _ids(r["expired_ids"]))
-        erase = [
-            r
-            for r in rows
-            if not r["live"]
-            and (r["any_expired"] or (r["last_ended"] is not None and r["last_ended"] < keep_until))
-        ]
-        result = {
-            "dry_run": dry_run,
-            "expired": expired,
-            "erased": sorted(i for r in erase for i in _ids(r["ids"])),
-            "archive": str(archive_to) if archive_to and not dry_run else None,
-            "checkpointed": None,  # set after a real run
-        }
-        if dry_run:
-            return result
+    longer than the county's rule after the person left. Idempotent. A dry run only reads:
+    it takes no write lock and works on a write-protected file."""
+    if dry_run:
+        expired, erase = _retention(store, today)
+        return _purged(True, expired, erase, None)
+    with files.staged() as staged, store.write():
+        expired, erase = _retention(store, today)
         if archive_to is not None:
             records = [person_record(store, r["person_id"], _ids(r["ids"])) for r in erase]
-            write_private(
+            staged.write(
                 archive_to,
-                json.dumps(
-                    {"purged_on": today.isoformat(), "expired": expired, "persons": records},
-                    ensure_ascii=False,
-                    indent=2,
-                )
-                + "\n",
+                _json({"purged_on": today.isoformat(), "expired": expired, "persons": records}),
             )
-        for reg_id in expired:
-            store.execute(
-                "UPDATE registrations SET status = 'withdrawn', status_on = ? WHERE id = ?",
-                (today.isoformat(), reg_id),
+        on = today.isoformat()
+        _fill(store, "expiring_regs", expired)
+        store.execute(
+            "UPDATE registrations SET status = 'withdrawn', status_on = ? "
+            "WHERE id IN (SELECT id FROM temp.expiring_regs)",
+            (on,),
+        )
+        _audit_each(store, "registration.expired", "expiring_regs")
+        store.execute("DROP TABLE temp.expiring_regs")
+        if erase:
+            _erase_all(
+                store,
+                (r["person_id"] for r in erase),
+                (i for r in erase for i in _ids(r["ids"])),
+                on,
+                "person.purge",
             )
-            store.audit("registration.expired", "registration", reg_id)
-        for r in erase:
-            _erase(store, r["person_id"], _ids(r["ids"]), today.isoformat(), "person.purge")
         store.audit("purge.run", "purge", None)
-    result["checkpointed"] = store.checkpoint()
-    return result
+    return {
+        **_purged(False, expired, erase, archive_to),
+        "checkpointed": not store.checkpoint_owed(),
+    }
+
+
+def _purged(
+    dry_run: bool, expired: list[int], erase: list[dict[str, Any]], archive_to: Path | None
+) -> dict[str, Any]:
+    return {
+        "dry_run": dry_run,
+        "expired": expired,
+        "erased": sorted(i for r in erase for i in _ids(r["ids"])),
+        "archive": str(archive_to) if archive_to else None,
+        "checkpointed": None,
+    }
 
 
 def list_audit(store: Store, since: date | None, reg_id: int | None) -> list[dict[str, Any]]:

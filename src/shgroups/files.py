@@ -1,0 +1,121 @@
+"""The files shg writes for people (exports, archives, later reports and calendars).
+
+Every such file is private (0600) and never overwrites an existing file. A command that writes
+files and records something in the register does it in this order: write every file under a
+temporary name beside its target, commit the record, then move the files into place. A failure
+before the commit removes the temporary files and the record is rolled back; so a refused
+command leaves neither a file full of personal data nor an audit row behind.
+
+    with files.staged() as out:
+        with store.write():
+            store.audit(...)
+            out.write(path, text)      # a temporary file now, in place after the commit
+    out.paths                          # the files now in place
+
+A file's move into place is a hard link (atomic, and refused if the name is taken meanwhile);
+on file systems without hard links (a FAT-formatted USB stick) the name is first claimed with
+an exclusive create, then the file is renamed over that claim.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+from pathlib import Path
+
+from shgroups.errors import StorageError
+from shgroups.i18n import _
+
+
+def _exists(path: Path) -> StorageError:
+    return StorageError(
+        _("{path} already exists").format(path=path),
+        _("choose a new file name; shg never overwrites a file"),
+    )
+
+
+class Staged:
+    """Files written under temporary names, waiting to be moved into place."""
+
+    def __init__(self) -> None:
+        self._temps: dict[Path, Path] = {}  # target -> temporary file beside it
+        self.paths: list[Path] = []  # targets in place
+
+    def write(self, path: Path, text: str) -> None:
+        """Write `text` (UTF-8) to a private temporary file beside `path`, synced to disk."""
+        if path in self._temps or path.exists() or path.is_symlink():
+            raise _exists(path)  # fail before the caller commits anything
+        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.shg-tmp")
+        try:
+            fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            self._temps[path] = temp
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+                out.flush()
+                os.fsync(out.fileno())
+        except OSError as exc:
+            raise StorageError(
+                _("{path} could not be written ({reason})").format(path=path, reason=exc.strerror),
+                _(
+                    "check that the folder {folder} exists, that you may write there and that "
+                    "the disk has room"
+                ).format(folder=path.parent.absolute()),
+            ) from None
+
+    def _place(self) -> None:
+        for path, temp in self._temps.items():
+            try:
+                os.link(temp, path)
+            except FileExistsError:
+                raise _exists(path) from None
+            except OSError:  # no hard links here (FAT): claim the name, then rename over it
+                try:
+                    os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+                except FileExistsError:
+                    raise _exists(path) from None
+                self.paths.append(path)  # the claim is ours: removed if anything fails
+                os.replace(temp, path)
+                continue
+            self.paths.append(path)
+        for folder in {path.parent for path in self.paths}:
+            _sync_folder(folder)
+
+    def _discard(self, placed_too: bool) -> None:
+        for temp in self._temps.values():
+            temp.unlink(missing_ok=True)
+        if placed_too:
+            for path in self.paths:
+                path.unlink(missing_ok=True)
+            self.paths = []
+
+
+def _sync_folder(folder: Path) -> None:
+    """Make the new names durable (not possible everywhere, e.g. on Windows)."""
+    with suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+@contextmanager
+def staged() -> Iterator[Staged]:
+    """Files written during the block are moved into place when it ends without error; on any
+    error, in the block or while moving, every file it wrote is removed."""
+    out = Staged()
+    try:
+        yield out
+        out._place()
+    except BaseException:
+        out._discard(placed_too=True)
+        raise
+    out._discard(placed_too=False)  # the temporary names of files now in place
+
+
+def write_private(path: Path, text: str) -> None:
+    """One private file, never over an existing one, whole or not at all."""
+    with staged() as out:
+        out.write(path, text)

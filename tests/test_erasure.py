@@ -1,0 +1,154 @@
+"""Erasure leaves no byte behind: every free-text field, every file, also while another program
+holds the database open; exports and purges that fail leave nothing behind (DESIGN.md §6)."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+import unicodedata
+from pathlib import Path
+
+from conftest import Run, add, counts, register, start
+from leaks import db_files, traces
+
+SHG = str(Path(sys.executable).parent / "shg")
+
+# Typed in NFD, as macOS and some copy-paste produce; stored in NFC.
+NAME = unicodedata.normalize("NFD", "Qzmärta Ytöken")
+PHONE, EMAIL = "070-987 65 43", "qzmail@token.example"
+NOTE = "Qznote: föredrar tisdagar"
+
+
+def add_person(run: Run, *extra: str) -> int:
+    result = add(
+        run, NAME, "Utmattning", "--area", "Jönköping", "--phone", PHONE, "--email", EMAIL,
+        "--note", NOTE, "--date", "2026-10-20", "--json", *extra,
+    )  # fmt: skip
+    return int(json.loads(result.stdout)["id"])
+
+
+def shg(db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real executable, in a process of its own."""
+    return subprocess.run(
+        [SHG, "--db", str(db), *args], capture_output=True, text=True, timeout=60, check=False
+    )
+
+
+def backup_of(db: Path, to: Path) -> Path:
+    src, dst = sqlite3.connect(db), sqlite3.connect(to)
+    src.backup(dst)
+    src.close()
+    dst.close()
+    return to
+
+
+def test_erasure_leaves_no_byte_of_any_free_text_field(run: Run, db: Path, tmp_path: Path) -> None:
+    register(run, 4)
+    reg = add_person(run)
+    start(run, "--date", "2026-10-26", "--starter-sessions", "1")
+    run("sessions", "add", "1", "--date", "2026-10-26")
+    # Follow-ups are the group's: these mention the person by first name, by phone (written
+    # another way) and by e-mail; the last one does not and stays.
+    for day, (option, text) in enumerate(
+        [
+            ("--note", "Qzmärta: Qzfollow mår bättre"),
+            ("--method", "sms till +46 70 987 65 43"),
+            ("--note", f"mejlade {EMAIL.upper()}"),
+            ("--note", "Gruppen träffas på biblioteket"),
+        ],
+        start=10,
+    ):
+        run("followups", "add", "1", option, text, "--date", f"2026-11-{day}")
+    tokens = ["Qzmärta", "Ytöken", PHONE, "+46 70 987 65 43", EMAIL, "Qznote", "Qzfollow"]
+    assert {t for _f, t in traces(db_files(db), tokens)} == set(tokens)  # the scan sees them
+
+    run("person", "erase", str(reg), "--yes")
+
+    assert traces([*db_files(db), backup_of(db, tmp_path / "after.db")], tokens) == []
+    followups = json.loads(run("groups", "show", "1", "--json").stdout)["followups"]
+    assert [(f["method"], f["note"]) for f in followups] == [
+        (None, "(removed at erasure)"),
+        ("(removed at erasure)", None),
+        (None, "(removed at erasure)"),
+        (None, "Gruppen träffas på biblioteket"),
+    ]
+
+
+def test_an_erasure_owed_while_another_program_reads_is_finished_by_the_next_write(
+    run: Run, db: Path
+) -> None:
+    reg = add_person(run)
+    tokens = ["Qzmärta Ytöken", PHONE, EMAIL, "Qznote"]
+    reader = sqlite3.connect(db, isolation_level=None)  # a DB browser with a query open
+    try:
+        reader.execute("BEGIN")
+        assert reader.execute("SELECT count(*) FROM persons").fetchone() == (1,)
+        erased = shg(db, "person", "erase", str(reg), "--yes")
+        assert erased.returncode == 0, erased.stderr
+        # Truthful: the identity is gone from the register, the bytes are not yet gone.
+        assert json.loads(shg(db, "intake", "show", str(reg), "--json").stdout)["name"] is None
+        assert f"{db}-wal" in erased.stderr and "shg db check" in erased.stderr
+        assert traces(db_files(db), tokens)
+    finally:
+        reader.close()
+    written = shg(db, "intake", "add", "--consent", "--name", "Ny", "--theme", "Ensamhet")
+    assert written.returncode == 0, written.stderr
+    assert traces(db_files(db), tokens) == []
+
+
+def test_a_failed_export_leaves_neither_a_file_nor_an_audit_row(run: Run, db: Path) -> None:
+    reg = add_person(run)
+    before = counts(db)
+    result = run("person", "export", str(reg), "--out", "missing/anna.json", code=1)
+    assert "missing" in result.stderr and "Traceback" not in result.stderr
+    Path("anna.txt").write_text("mine\n")
+    result = run("person", "export", str(reg), "--out", "anna.json", code=1)
+    assert "anna.txt already exists" in result.stderr
+    assert counts(db) == before  # no person.export recorded
+    assert Path("anna.txt").read_text() == "mine\n"
+    assert sorted(p.name for p in Path().iterdir() if not p.name.startswith("shg.db")) == [
+        "anna.txt"
+    ]
+
+
+def test_a_write_protected_register_still_answers_access_requests_and_dry_runs(
+    run: Run, db: Path
+) -> None:
+    reg = add_person(run)
+    run("intake", "withdraw", str(reg), "--date", "2026-10-21")
+    before = counts(db)
+    os.chmod(db, 0o400)
+    try:
+        dry = json.loads(
+            run("purge", "--dry-run", "--json", env={"SHG_TODAY": "2027-06-01"}).stdout
+        )
+        assert dry["erased"] == [reg]
+        result = run("person", "export", str(reg), "--out", "anna.json")
+        assert (
+            "could not be recorded in the audit" in result.stderr and "read-only" in result.stderr
+        )
+        assert json.loads(Path("anna.json").read_text("utf-8"))["person"]["email"] == EMAIL
+        assert stat.S_IMODE(Path("anna.txt").stat().st_mode) == 0o600
+        assert "read-only" in run("purge", code=1, env={"SHG_TODAY": "2027-06-01"}).stderr
+    finally:
+        os.chmod(db, 0o600)
+    assert counts(db) == before
+
+
+def test_the_export_letter_shows_control_characters_and_never_sends_them(
+    run: Run, db: Path
+) -> None:
+    reg = add_person(run)
+    conn = sqlite3.connect(db)  # as a database browser, or a register from before the check
+    conn.execute("UPDATE persons SET note = 'x\x1b]0;TITLE\x07\x1b[2J'")
+    conn.commit()
+    conn.close()
+    letter = run("person", "export", str(reg)).stdout
+    run("person", "export", str(reg), "--out", "anna.json")
+    for text in (letter, Path("anna.txt").read_text("utf-8")):
+        assert "\x1b" not in text and "\x07" not in text
+        assert "x\\x1b]0;TITLE\\x07\\x1b[2J" in text
