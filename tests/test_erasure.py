@@ -12,6 +12,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import pytest
 from conftest import Run, add, counts, register, start
 from leaks import db_files, traces
 
@@ -144,11 +145,46 @@ def test_the_export_letter_shows_control_characters_and_never_sends_them(
 ) -> None:
     reg = add_person(run)
     conn = sqlite3.connect(db)  # as a database browser, or a register from before the check
-    conn.execute("UPDATE persons SET note = 'x\x1b]0;TITLE\x07\x1b[2J'")
+    conn.execute("UPDATE persons SET note = 'x\x1b]0;TITLE\x07\x1b[2J\x9b'")
     conn.commit()
     conn.close()
     letter = run("person", "export", str(reg)).stdout
     run("person", "export", str(reg), "--out", "anna.json")
     for text in (letter, Path("anna.txt").read_text("utf-8")):
-        assert "\x1b" not in text and "\x07" not in text
-        assert "x\\x1b]0;TITLE\\x07\\x1b[2J" in text
+        assert not {"\x1b", "\x07", "\x9b"} & set(text)
+        assert "x\\x1b]0;TITLE\\x07\\x1b[2J\\x9b" in text
+    exported = Path("anna.json").read_text("utf-8")
+    assert not {"\x1b", "\x07", "\x9b"} & set(exported)
+    assert json.loads(exported)["person"]["note"] == "x\x1b]0;TITLE\x07\x1b[2J\x9b"
+
+
+def test_a_purge_whose_archive_cannot_be_written_changes_nothing(run: Run, db: Path) -> None:
+    reg = add_person(run)
+    run("intake", "withdraw", str(reg), "--date", "2026-10-21")
+    Path("disposal.json").write_text("an older archive\n")
+    before = counts(db)
+    env = {"SHG_TODAY": "2027-06-01"}
+    result = run("purge", "--archive-to", "disposal.json", code=1, env=env)
+    assert "disposal.json already exists" in result.stderr
+    assert counts(db) == before and Path("disposal.json").read_text() == "an older archive\n"
+    assert json.loads(run("purge", "--archive-to", "new.json", "--json", env=env).stdout)[
+        "erased"
+    ] == [reg]
+    assert json.loads(Path("new.json").read_text("utf-8"))["persons"][0]["person"]["phone"] == PHONE
+
+
+def test_exports_are_written_where_there_are_no_hard_links(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A FAT-formatted USB stick: os.link fails; the file is still placed, never over another."""
+
+    def no_links(src: object, dst: object) -> None:
+        raise PermissionError(1, "Operation not permitted")
+
+    reg = add_person(run)
+    monkeypatch.setattr(os, "link", no_links)
+    run("person", "export", str(reg), "--out", "anna.json")
+    assert json.loads(Path("anna.json").read_text("utf-8"))["person"]["email"] == EMAIL
+    assert stat.S_IMODE(Path("anna.txt").stat().st_mode) == 0o600
+    assert "already exists" in run("person", "export", str(reg), "--out", "anna.txt", code=1).stderr
+    assert sorted(p.name for p in Path().iterdir() if "anna" in p.name) == ["anna.json", "anna.txt"]

@@ -11,7 +11,6 @@ from shgroups.dates import today
 from shgroups.i18n import _
 from shgroups.services import persons as service
 from shgroups.storage import resolve_path
-from shgroups.text import visible
 
 app = typer.Typer(
     help=_("One person's data: export it (right of access), erase it, withdraw consent."),
@@ -159,8 +158,6 @@ def audit(
     """Who changed what and when (record ids only, never names)."""
     with store() as db:
         rows = service.list_audit(db, when(since, "--since") if since else None, person)
-    if not as_json:  # the actor is stored text: shown, never obeyed, by the terminal
-        rows = [{k: visible(v) if isinstance(v, str) else v for k, v in r.items()} for r in rows]
     rows_out(
         rows,
         as_json,

@@ -24,7 +24,7 @@ from shgroups.i18n import _
 from shgroups.services.intake import get_registration, show_registration
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
-from shgroups.text import visible
+from shgroups.text import json_visible, visible
 
 _IDENTITY = ("name", "phone", "email", "note")
 
@@ -125,7 +125,8 @@ def export_person(store: Store, reg_id: int, today: date, out: Path | None = Non
 
 
 def _json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    """A file as JSON, with no control character left raw for the program that shows it."""
+    return json_visible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
 def export_text(doc: dict[str, Any]) -> str:
@@ -258,13 +259,15 @@ def _scrub_followups(store: Store) -> None:
     removed = _("(removed at erasure)")
     texts: dict[int, dict[str, str | None]] = {}  # the follow-ups to change
     # Streamed, not fetched: a national purge joins ~470,000 (follow-up, member) pairs. A
-    # pair seen twice (someone who rejoined a group) is harmless.
+    # pair seen twice (someone who rejoined a group) is harmless. CROSS JOIN keeps SQLite's
+    # order (from the people, through the indexes): the temporary table has no statistics, and
+    # the planner would otherwise scan every group membership to erase one person.
     for followup_id, method, note, name, phone, email in store.execute(
         """SELECT f.id, f.method, f.note, p.name, p.phone, p.email
-             FROM temp.erasing_persons e JOIN persons p ON p.id = e.id
-             JOIN registrations r ON r.person_id = p.id
-             JOIN group_members m ON m.registration_id = r.id
-             JOIN followups f ON f.group_id = m.group_id
+             FROM temp.erasing_persons e CROSS JOIN persons p ON p.id = e.id
+             CROSS JOIN registrations r ON r.person_id = p.id
+             CROSS JOIN group_members m ON m.registration_id = r.id
+             CROSS JOIN followups f ON f.group_id = m.group_id
             WHERE f.method IS NOT NULL OR f.note IS NOT NULL"""
     ):
         current = texts.get(followup_id) or {"method": method, "note": note}
@@ -276,6 +279,7 @@ def _scrub_followups(store: Store) -> None:
         "UPDATE followups SET method = :method, note = :note WHERE id = :id",
         ({"id": i, **texts[i]} for i in sorted(texts)),
     )
+    _seen.cache_clear()  # it holds the erased names: not one moment longer than needed
 
 
 def erase_person(
