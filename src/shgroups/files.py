@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
@@ -43,8 +43,9 @@ class Staged:
         self._temps: dict[Path, Path] = {}  # target -> temporary file beside it
         self.paths: list[Path] = []  # targets in place
 
-    def write(self, path: Path, text: str) -> None:
-        """Write `text` (UTF-8) to a private temporary file beside `path`, synced to disk."""
+    def write(self, path: Path, text: str | Iterable[str]) -> None:
+        """Write `text` (UTF-8; or its pieces, for a file too large to hold in memory at once)
+        to a private temporary file beside `path`, synced to disk."""
         if path in self._temps or path.exists() or path.is_symlink():
             raise _exists(path)  # fail before the caller commits anything
         temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.shg-tmp")
@@ -52,7 +53,7 @@ class Staged:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             self._temps[path] = temp
             with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.write(text)
+                out.writelines([text] if isinstance(text, str) else text)
                 out.flush()
                 os.fsync(out.fileno())
         except OSError as exc:

@@ -357,11 +357,7 @@ def purge(
     with files.staged() as staged, store.write():
         expired, erase = _retention(store, today)
         if archive_to is not None:
-            records = [person_record(store, r["person_id"], _ids(r["ids"])) for r in erase]
-            staged.write(
-                archive_to,
-                _json({"purged_on": today.isoformat(), "expired": expired, "persons": records}),
-            )
+            staged.write(archive_to, _archive(store, today, expired, erase))
         on = today.isoformat()
         _fill(store, "expiring_regs", expired)
         store.execute(
@@ -384,6 +380,20 @@ def purge(
         **_purged(False, expired, erase, archive_to),
         "checkpointed": not store.checkpoint_owed(),
     }
+
+
+def _archive(
+    store: Store, today: date, expired: list[int], erase: list[dict[str, Any]]
+) -> Iterator[str]:
+    """The archive of a purge as JSON, one erased person a line, written as it is read: the
+    first purge of a national register archives ~170,000 people (150 MB of JSON)."""
+    yield f'{{"purged_on": "{today.isoformat()}", "expired": {json.dumps(expired)}, "persons": [\n'
+    for n, r in enumerate(erase):
+        record = json.dumps(
+            person_record(store, r["person_id"], _ids(r["ids"])), ensure_ascii=False
+        )
+        yield ("," if n else "") + json_visible(record) + "\n"
+    yield "]}\n"
 
 
 def _purged(
