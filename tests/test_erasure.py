@@ -188,3 +188,16 @@ def test_exports_are_written_where_there_are_no_hard_links(
     assert stat.S_IMODE(Path("anna.txt").stat().st_mode) == 0o600
     assert "already exists" in run("person", "export", str(reg), "--out", "anna.txt", code=1).stderr
     assert sorted(p.name for p in Path().iterdir() if "anna" in p.name) == ["anna.json", "anna.txt"]
+
+
+def test_a_dry_run_answers_while_another_command_holds_the_write_lock(run: Run, db: Path) -> None:
+    reg = add_person(run)
+    run("intake", "withdraw", str(reg), "--date", "2026-10-21")
+    writer = sqlite3.connect(db, isolation_level=None)
+    try:
+        writer.execute("BEGIN IMMEDIATE")  # a long write by another coordinator
+        env = {"SHG_TODAY": "2027-06-01", "SHG_BUSY_TIMEOUT": "0.2"}
+        dry = json.loads(run("purge", "--dry-run", "--json", env=env).stdout)
+        assert dry["erased"] == [reg]
+    finally:
+        writer.close()
