@@ -67,8 +67,9 @@ def test_erasure_leaves_no_byte_of_any_free_text_field(run: Run, db: Path, tmp_p
     tokens = ["Qzmärta", "Ytöken", PHONE, "+46 70 987 65 43", EMAIL, "Qznote", "Qzfollow"]
     assert {t for _f, t in traces(db_files(db), tokens)} == set(tokens)  # the scan sees them
 
-    run("person", "erase", str(reg), "--yes")
+    erased = run("person", "erase", str(reg), "--yes")
 
+    assert "mentioned them, now replaced by '(removed at erasure)': 3." in erased.stderr
     assert traces([*db_files(db), backup_of(db, tmp_path / "after.db")], tokens) == []
     followups = json.loads(run("groups", "show", "1", "--json").stdout)["followups"]
     assert [(f["method"], f["note"]) for f in followups] == [

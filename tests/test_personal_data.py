@@ -127,7 +127,12 @@ def test_erasure_really_removes_the_bytes(run: Run, db: Path, tmp_path: Path) ->
     tokens = list(TOKENS.values())
     assert len(traces(db_files(db), tokens)) >= len(tokens)  # the test can see them before
     result = json.loads(run("person", "erase", str(reg), "--yes", "--json").stdout)
-    assert result == {"registrations": [reg], "erased": True, "checkpointed": True}
+    assert result == {
+        "registrations": [reg],
+        "erased": True,
+        "followups_scrubbed": 0,
+        "checkpointed": True,
+    }
     backup = tmp_path / "after.db"
     src, dst = sqlite3.connect(db), sqlite3.connect(backup)
     src.backup(dst)

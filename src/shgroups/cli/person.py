@@ -73,7 +73,18 @@ def _erased(result: dict[str, Any], as_json: bool) -> None:
             ids=", ".join(map(str, result["registrations"]))
         )
     )
+    _scrubbed(result)
     _checkpoint_owed(result)
+
+
+def _scrubbed(result: dict[str, Any]) -> None:
+    if result["followups_scrubbed"]:
+        message(
+            _(
+                "Follow-up notes of their groups that mentioned them, now replaced by "
+                "'(removed at erasure)': {n}."
+            ).format(n=result["followups_scrubbed"])
+        )
 
 
 def _checkpoint_owed(result: dict[str, Any]) -> None:
@@ -139,6 +150,7 @@ def purge(
     )
     if result["archive"]:
         message(_("Archived to {path}.").format(path=result["archive"]))
+    _scrubbed(result)
     _checkpoint_owed(result)
 
 

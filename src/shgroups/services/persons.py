@@ -191,9 +191,10 @@ def _audit_each(store: Store, action: str, table: str) -> None:
 
 def _erase_all(
     store: Store, person_ids: Iterable[int], reg_ids: Iterable[int], on: str, action: str
-) -> None:
+) -> int:
     """Remove the identities; take their registrations out of the queue and of the groups they
-    are in; scrub the follow-up notes that mention them; keep the facts. Inside a write."""
+    are in; scrub the follow-up notes that mention them (how many: the result); keep the facts.
+    Inside a write."""
     _fill(store, "erasing_persons", person_ids)
     _fill(store, "erasing_regs", reg_ids)
     store.execute(
@@ -209,7 +210,7 @@ def _erase_all(
             WHERE registration_id IN (SELECT id FROM temp.erasing_regs) AND left_on IS NULL""",
         (on,),
     )
-    _scrub_followups(store)
+    scrubbed = _scrub_followups(store)
     store.execute(
         "UPDATE registrations SET person_id = NULL "
         "WHERE person_id IN (SELECT id FROM temp.erasing_persons)"
@@ -219,6 +220,7 @@ def _erase_all(
     store.owe_checkpoint()
     store.execute("DROP TABLE temp.erasing_persons")
     store.execute("DROP TABLE temp.erasing_regs")
+    return scrubbed
 
 
 def _erase(store: Store, person_id: int, reg_ids: list[int], on: str, action: str) -> None:
@@ -254,8 +256,8 @@ def _mentions(text: str, name: str, phone: str | None, email: str | None) -> boo
     return len(phone_digits) >= 6 and phone_digits in digits
 
 
-def _scrub_followups(store: Store) -> None:
-    """Inside `_erase_all`, before the identities go."""
+def _scrub_followups(store: Store) -> int:
+    """Inside `_erase_all`, before the identities go; how many follow-ups were changed."""
     removed = _("(removed at erasure)")
     texts: dict[int, dict[str, str | None]] = {}  # the follow-ups to change
     # Streamed, not fetched: a national purge joins ~470,000 (follow-up, member) pairs. A
@@ -280,6 +282,7 @@ def _scrub_followups(store: Store) -> None:
         ({"id": i, **texts[i]} for i in sorted(texts)),
     )
     _seen.cache_clear()  # it holds the erased names: not one moment longer than needed
+    return len(texts)
 
 
 def erase_person(
@@ -287,8 +290,13 @@ def erase_person(
 ) -> dict[str, Any]:
     with store.write():
         person_id, reg_ids = _person_of(store, reg_id)
-        _erase(store, person_id, reg_ids, today.isoformat(), action)
-    return {"registrations": reg_ids, "erased": True, "checkpointed": not store.checkpoint_owed()}
+        scrubbed = _erase_all(store, [person_id], reg_ids, today.isoformat(), action)
+    return {
+        "registrations": reg_ids,
+        "erased": True,
+        "followups_scrubbed": scrubbed,
+        "checkpointed": not store.checkpoint_owed(),
+    }
 
 
 def withdraw_consent(store: Store, reg_id: int, today: date) -> dict[str, Any]:
@@ -367,8 +375,9 @@ def purge(
         )
         _audit_each(store, "registration.expired", "expiring_regs")
         store.execute("DROP TABLE temp.expiring_regs")
+        scrubbed = 0
         if erase:
-            _erase_all(
+            scrubbed = _erase_all(
                 store,
                 (r["person_id"] for r in erase),
                 (i for r in erase for i in _ids(r["ids"])),
@@ -378,6 +387,7 @@ def purge(
         store.audit("purge.run", "purge", None)
     return {
         **_purged(False, expired, erase, archive_to),
+        "followups_scrubbed": scrubbed,
         "checkpointed": not store.checkpoint_owed(),
     }
 
@@ -404,6 +414,7 @@ def _purged(
         "expired": expired,
         "erased": sorted(i for r in erase for i in _ids(r["ids"])),
         "archive": str(archive_to) if archive_to else None,
+        "followups_scrubbed": None,
         "checkpointed": None,
     }
 
