@@ -5,6 +5,7 @@ from typing import Annotated
 
 import typer
 
+from shgroups import dates
 from shgroups.cli.common import JsonOpt, store
 from shgroups.cli.output import fields, message, print_json
 from shgroups.errors import StorageError
@@ -76,24 +77,45 @@ def backup(
 def restore(
     path: Annotated[Path, typer.Argument(help=_("The backup to restore."), show_default=False)],
     yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help=_("Restore a backup that cannot be shown to be this register's."),
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
-    """Replace the register with a backup (verified first; the current one is kept)."""
+    """Replace the register with a backup (verified first; the current one is kept as a
+    backup, its audit carried across and its erasures done again)."""
     service.verify_backup(path)
     if not yes:
         typer.confirm(
             _("Replace the register with {path}?").format(path=path), abort=True, err=True
         )
     with store() as db:
-        result = service.restore(db, path)
+        result = service.restore(db, path, dates.today(), force)
     if as_json:
         print_json(result)
-    else:
+        return
+    message(
+        _(
+            "Restored {db} from {restored_from}; the previous state is kept in {previous_kept_as}."
+        ).format(**result)
+    )
+    if result["erased_again"]:
         message(
             _(
-                "Restored {db} from {restored_from}; the previous state is kept in "
-                "{previous_kept_as}."
-            ).format(**result)
+                "{n} registration(s) whose person had been erased since that backup were "
+                "erased again: {ids}."
+            ).format(n=len(result["erased_again"]), ids=", ".join(map(str, result["erased_again"])))
+        )
+    if not result["same_register"]:
+        message(
+            _(
+                "The backup is not known to be this register's: erasures recorded here were not "
+                "re-applied. Check who is in it with `shg intake list`."
+            )
         )
 
 

@@ -3,16 +3,30 @@
 from __future__ import annotations
 
 import os
+import secrets
 import sqlite3
 import stat
-from datetime import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime
+from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-from shgroups.errors import StorageError
+from shgroups import migrations
+from shgroups.errors import Conflict, StorageError
 from shgroups.i18n import _
-from shgroups.migrations import SCHEMA_VERSION
-from shgroups.storage import APP_ID, Store, db_files, migrate, sqlite_error
+from shgroups.migrations import SCHEMA_VERSION, expected_schema, schema_of
+from shgroups.services.persons import _erase_all
+from shgroups.storage import (
+    _BUILDING,
+    APP_ID,
+    Store,
+    _remove_stale_builds,
+    db_files,
+    remove_db,
+    sqlite_error,
+)
 
 NETWORK_FILE_SYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "9p", "afs",
                         "ceph", "glusterfs", "lustre", "davfs", "sshfs", "gpfs"}  # fmt: skip
@@ -54,10 +68,32 @@ def shared_storage(path: Path, mounts: str | None = None) -> str | None:
     return None
 
 
+def _open_ro(path: Path, immutable: bool = False) -> sqlite3.Connection:
+    """Read a file without ever writing it. An absolute file: URI, so that no name (such as
+    `file:bk.db`) is read as an SQLite URI of its own. `immutable` for a file that is only
+    looked at: no -shm or -wal is created beside it (in someone else's backup folder)."""
+    uri = f"{path.absolute().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
+    return sqlite3.connect(uri, uri=True, isolation_level=None)
+
+
+def schema_drift(conn: sqlite3.Connection, version: int, database: str = "main") -> list[str]:
+    """Tables, indexes, triggers and views that are not as shg's migrations make them
+    (added, changed or removed by another program): "trigger keep_names", …"""
+    differ = schema_of(conn, database) ^ expected_schema(version)
+    return sorted({f"{kind} {name}" for kind, name, _sql in differ})
+
+
+OWED_CHECKPOINT = _(
+    "an erasure is not yet checkpointed: its bytes may still be in {db} / {db}-wal; close other "
+    "programs that hold the file open and run any shg write command"
+)
+
+
 def check(store: Store, mounts: str | None = None) -> dict[str, Any]:
-    """Integrity, foreign keys, file modes, schema version and where the file lives."""
+    """Integrity, foreign keys, schema, file modes, an owed checkpoint and where the file lives."""
     findings: list[str] = []
     integrity = "ok"
+    version = store.value("PRAGMA user_version")
     try:
         rows = [r[0] for r in store.execute("PRAGMA integrity_check(20)").fetchall()]
         if rows != ["ok"]:
@@ -70,6 +106,13 @@ def check(store: Store, mounts: str | None = None) -> dict[str, Any]:
             )
             for t, rowid, parent, _fk in broken[:20]
         ]
+        findings += [
+            _("{what} is not as shg's migrations make it: another program added or changed it; "
+              "restore a backup that `shg db restore` accepts").format(what=what)
+            for what in schema_drift(store.conn, version)
+        ]  # fmt: skip
+        if store.value("SELECT checkpoint_owed_since FROM register") is not None:
+            findings.append(OWED_CHECKPOINT.format(db=store.path.name))
     except sqlite3.DatabaseError as exc:
         integrity = "damaged"
         findings.append(_("the file is damaged: {error}").format(error=exc))
@@ -92,7 +135,7 @@ def check(store: Store, mounts: str | None = None) -> dict[str, Any]:
         "db": str(store.path),
         "ok": not findings,
         "integrity": integrity,
-        "schema_version": store.value("PRAGMA user_version"),
+        "schema_version": version,
         "findings": findings,
     }
 
@@ -101,65 +144,144 @@ def backup_folder(db: Path) -> Path:
     return Path(os.environ["SHG_BACKUP_DIR"]) if os.environ.get("SHG_BACKUP_DIR") else db.parent
 
 
-def backups(db: Path) -> list[Path]:
-    """This database's backups in the backup folder, newest first."""
-    folder = backup_folder(db)
+def backup_identity(path: Path) -> str | None:
+    """The register identity a whole shg backup holds; None for anything else: unreadable,
+    torn (shorter than its header says), not shg, or made before registers had an identity."""
+    try:
+        conn = _open_ro(path, immutable=True)
+        try:
+            if conn.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
+                return None
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            if pages * conn.execute("PRAGMA page_size").fetchone()[0] != path.stat().st_size:
+                return None
+            row = conn.execute("SELECT identity FROM register").fetchone()
+            return str(row[0]) if row else None
+        finally:
+            conn.close()
+    except (sqlite3.Error, OSError):
+        return None
+
+
+def backups(store: Store) -> list[Path]:
+    """This register's dated backups in the backup folder, newest first. Recognised by content,
+    not by name: two registers called shg.db may share a folder, and a torn file is no backup."""
+    folder = backup_folder(store.path)
     if not folder.is_dir():
         return []
-    found = folder.glob(f"{db.stem}-backup-*.db")
+    identity = store.value("SELECT identity FROM register")
+    live = store.path.absolute()
+    found = [
+        p
+        for p in folder.glob("*-backup-*.db")
+        if p.is_file() and not p.is_symlink() and p.absolute() != live
+        and backup_identity(p) == identity
+    ]  # fmt: skip
     return sorted(found, key=lambda p: (p.stat().st_mtime_ns, p.name), reverse=True)
 
 
-def _new_backup_path(db: Path) -> Path:
-    folder = backup_folder(db)
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _dated_names(db: Path, folder: Path) -> Iterator[Path]:
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"{db.stem}-backup-{stamp}.db"
+    yield folder / f"{db.stem}-backup-{stamp}.db"
     n = 1
-    while path.exists():
+    while True:
         n += 1
-        path = folder / f"{db.stem}-backup-{stamp}-{n}.db"
-    return path
+        yield folder / f"{db.stem}-backup-{stamp}-{n}.db"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _exists(path: Path) -> StorageError:
+    return StorageError(
+        _("{path} already exists").format(path=path),
+        _("choose a new name, or leave PATH out for a dated one"),
+    )
+
+
+def _place(temp: Path, path: Path) -> bool:
+    """Give the finished file this name unless something is there (a file, a dangling
+    symlink) or appears meanwhile: never replaced, never followed."""
+    try:
+        os.link(temp, path)
+    except FileExistsError:
+        return False
+    except OSError:  # a file system without hard links (a FAT USB stick)
+        if os.path.lexists(path):
+            return False
+        os.rename(temp, path)
+    try:
+        _fsync(path.parent)  # the new name itself survives a power cut
+    except OSError:
+        pass
+    return True
+
+
+def _write_backup(conn: sqlite3.Connection, db: Path, target: Path | None) -> Path:
+    """VACUUM INTO a private temporary file, flush it to disk, then give it its name: a kill
+    or a full disk never leaves a torn file under a backup's name. A temporary file left by
+    a killed process is removed the next time (storage's `.{pid}.shg-building` convention)."""
+    folder = target.parent if target else backup_folder(db)
+    if target is None:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    prefix = folder.absolute() / "shg-backup"
+    _remove_stale_builds(prefix)
+    temp = prefix.with_name(f"{prefix.name}.{os.getpid()}{_BUILDING}")
+    remove_db(temp)
+    try:
+        conn.execute("VACUUM INTO ?", (str(temp),))  # an absolute path: never read as a URI
+        os.chmod(temp, 0o600)
+        _fsync(temp)
+        if target is None:
+            return next(path for path in _dated_names(db, folder) if _place(temp, path))
+        if not _place(temp, target):
+            raise _exists(target)
+        return target
+    except (sqlite3.OperationalError, OSError) as exc:
+        raise StorageError(
+            _("the backup could not be written: {error}").format(
+                error=getattr(exc, "strerror", None) or exc
+            ),
+            _("check that the folder exists and has room"),
+        ) from None
+    finally:
+        remove_db(temp)
 
 
 def backup(store: Store, target: Path | None = None, keep: int | None = None) -> dict[str, Any]:
-    """A consistent copy of the live database through VACUUM INTO, private, never over a file."""
+    """A consistent copy of the live database, private, never over a file or through a
+    symlink; with `keep`, only this register's newest `keep` dated backups stay."""
     if keep is not None and keep < 1:
         raise StorageError(
             _("--keep must be at least 1"), _("e.g. --keep 8 keeps two months of weekly backups")
         )
-    path = target or _new_backup_path(store.path)
-    if path.exists():
-        raise StorageError(
-            _("{path} already exists").format(path=path),
-            _("choose a new name, or leave PATH out for a dated one"),
-        )
-    try:
-        store.execute("VACUUM INTO ?", (str(path),))
-    except sqlite3.OperationalError as exc:
-        raise StorageError(
-            _("the backup could not be written: {error}").format(error=exc),
-            _("check that the folder exists and has room"),
-        ) from None
-    os.chmod(path, 0o600)
+    if target is not None and os.path.lexists(target):
+        raise _exists(target)
+    path = _write_backup(store.conn, store.path, target)
     removed = []
     if keep is not None:
-        for old in backups(store.path)[keep:]:
+        for old in backups(store)[keep:]:
             if old != path:
                 old.unlink()
                 removed.append(str(old))
     return {"backup": str(path), "size": path.stat().st_size, "removed": removed}
 
 
-def verify_backup(path: Path) -> int:
-    """Refuse anything but a whole shg database this shg can read; its schema version."""
+def verify_backup(path: Path) -> tuple[int, str | None]:
+    """Refuse anything but a whole shg database this shg can read, made by shg's migrations
+    alone; its schema version and register identity (None before migration 4). Read-only."""
     if not path.is_file():
         raise StorageError(
             _("there is no file {path}").format(path=path), _("`shg db info` shows the last backup")
         )
-    problem = None
+    problem, identity = None, None
     try:
-        conn = sqlite3.connect(f"{path.absolute().as_uri()}?mode=ro", uri=True)
+        conn = _open_ro(path)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -169,6 +291,14 @@ def verify_backup(path: Path) -> int:
                 problem = _("it was made by a newer shg (schema {v})").format(v=version)
             elif conn.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
                 problem = _("it is damaged")
+            elif drift := schema_drift(conn, version):
+                problem = _(
+                    "it holds what shg's migrations do not make ({what}): another program "
+                    "changed it"
+                ).format(what=", ".join(drift[:5]))
+            elif conn.execute("PRAGMA foreign_key_check").fetchone():
+                problem = _("some of its rows point at records that are missing")
+            identity = backup_identity(path) if version >= 4 else None
         finally:
             conn.close()
     except sqlite3.DatabaseError:
@@ -180,30 +310,163 @@ def verify_backup(path: Path) -> int:
             ),
             _("choose another backup; `shg db info` lists them"),
         )
-    return int(version)
+    return int(version), identity
 
 
-def restore(store: Store, source: Path) -> dict[str, Any]:
-    """Replace the register with a verified backup, keeping the current one as a backup."""
-    verify_backup(source)
+@contextmanager
+def _migrated_copy(source: Path, version: int) -> Iterator[str]:
+    """The backup copied into memory and migrated to this shg's schema; yields the URI under
+    which the live connection can ATTACH it. In memory, not in a file: a kill must not leave
+    a copy of the backup (which may hold people erased since) lying about."""
+    uri = f"file:shg-restore-{os.getpid()}-{secrets.token_hex(8)}?mode=memory&cache=shared"
+    copy = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        src = _open_ro(source)
+        try:
+            src.backup(copy)
+        finally:
+            src.close()
+        if version < SCHEMA_VERSION:
+            copy.execute("PRAGMA foreign_keys = ON")  # as storage.migrate runs them
+            copy.execute("BEGIN")
+            migrations.apply(copy, version)
+            copy.execute("COMMIT")
+        yield uri
+    finally:
+        copy.close()
+
+
+def _same_register(store: Store, identity: str | None) -> bool:
+    """Whether the attached backup is of this register: the same identity, or, for a backup
+    made before registers had one, an audit that is the beginning of this register's audit
+    (the audit only grows: restore carries it across)."""
+    if identity is not None:
+        return bool(identity == store.value("SELECT identity FROM main.register"))
+    return bool(
+        store.value(
+            """SELECT EXISTS (SELECT 1 FROM restoring.audit) AND NOT EXISTS (
+                   SELECT 1 FROM restoring.audit b LEFT JOIN main.audit a ON a.id = b.id
+                    WHERE a.id IS NULL
+                       OR (a.at, a.actor, a.action, a.entity, a.entity_id)
+                          IS NOT (b.at, b.actor, b.action, b.entity, b.entity_id))"""
+        )
+    )
+
+
+# Kept from the live register across a restore: the record of what was done (restore is one
+# more thing done), and which register this file is.
+_CARRIED = ("audit", "register")
+
+
+def _parents_first(store: Store) -> list[str]:
+    """The tables a restore replaces, each after the tables it refers to."""
+    tables = [
+        r["name"]
+        for r in store.rows(
+            "SELECT name FROM main.sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'"
+        )
+        if r["name"] not in _CARRIED
+    ]
+    parents = {
+        t: {r["table"] for r in store.rows(f'PRAGMA main.foreign_key_list("{t}")')} for t in tables
+    }
+    return list(TopologicalSorter(parents).static_order())
+
+
+def _replace_rows(store: Store) -> None:
+    """Every table's rows from the attached copy. Children are emptied first and parents
+    filled first, so every foreign key holds at each statement (deferring the checks instead
+    fails at COMMIT in SQLite 3.40 when the attached copy has tables of the same names)."""
+    tables = _parents_first(store)
+    for table in reversed(tables):
+        store.execute(f'DELETE FROM main."{table}"')
+    for table in tables:
+        columns = ", ".join(
+            f'"{r["name"]}"' for r in store.rows(f'PRAGMA main.table_info("{table}")')
+        )
+        store.execute(
+            f'INSERT INTO main."{table}" ({columns}) SELECT {columns} FROM restoring."{table}"'
+        )
+
+
+ERASURES = ("person.erase", "person.consent-withdrawn", "person.purge", "person.erase-again")
+
+
+def _erase_again(store: Store, on: date) -> list[int]:
+    """Erasures this register's audit records, done again on the restored rows: a backup
+    made before an erasure must not bring the person back. The registrations erased again."""
+    marks = ", ".join("?" for _a in ERASURES)
+    rows = store.rows(
+        f"""SELECT id, person_id FROM registrations
+             WHERE person_id IN (
+                   SELECT person_id FROM registrations
+                    WHERE person_id IS NOT NULL AND id IN (
+                          SELECT entity_id FROM audit
+                           WHERE entity = 'registration' AND action IN ({marks})))
+             ORDER BY id""",
+        ERASURES,
+    )
+    reg_ids = [r["id"] for r in rows]
+    if reg_ids:
+        _erase_all(
+            store, {r["person_id"] for r in rows}, reg_ids, on.isoformat(), "person.erase-again"
+        )
+    return reg_ids
+
+
+def _another_register(source: Path) -> Conflict:
+    return Conflict(
+        _(
+            "{path} cannot be shown to be a backup of this register (its register identity "
+            "differs, or it predates identities and its audit does not match): nothing was "
+            "restored"
+        ).format(path=source),
+        _(
+            "check --db / $SHG_DB; to replace this register with it anyway, run "
+            "`shg db restore {path} --force` (erasures recorded here are then not re-applied)"
+        ).format(path=source),
+    )
+
+
+def restore(store: Store, source: Path, today: date, force: bool = False) -> dict[str, Any]:
+    """Replace the register's rows with a verified backup's, in one transaction that also
+    keeps the current register as a backup, carries its audit across, re-applies its
+    erasures and records the restore: a kill at any point leaves all of it or none."""
+    version, identity = verify_backup(source)
     if store.read_only:
         raise StorageError(
             _("the database file is read-only: nothing was restored"),
             _("make it writable first (chmod u+w)"),
         )
-    kept = backup(store)["backup"]
-    src = sqlite3.connect(f"{source.absolute().as_uri()}?mode=ro", uri=True)
-    try:
-        src.backup(store.conn)  # page by page into the live file, as one write
-    except sqlite3.Error as exc:
-        raise sqlite_error(exc) from None
-    finally:
-        src.close()
-    if store.value("PRAGMA user_version") < SCHEMA_VERSION:
-        migrate(store)
-    with store.write():
-        store.audit("db.restore", "db", None)
-    return {"db": str(store.path), "restored_from": str(source), "previous_kept_as": kept}
+    with _migrated_copy(source, version) as uri:
+        store.execute("ATTACH ? AS restoring", (uri,))
+        try:
+            with store.write():
+                same = _same_register(store, identity)
+                if not same and not force:
+                    raise _another_register(source)
+                # A second connection reads the register as it is: we hold the write lock, so
+                # nothing can change it between this copy and our commit.
+                reader = _open_ro(store.path)
+                try:
+                    kept = _write_backup(reader, store.path, None)
+                finally:
+                    reader.close()
+                _replace_rows(store)
+                erased = _erase_again(store, today) if same else []
+                store.audit("db.restore", "db", None)
+        except sqlite3.Error as exc:
+            raise sqlite_error(exc) from None
+        finally:
+            store.execute("DETACH restoring")
+    return {
+        "db": str(store.path),
+        "restored_from": str(source),
+        "previous_kept_as": str(kept),
+        "same_register": same,
+        "erased_again": erased,
+        "checkpointed": not store.checkpoint_owed(),
+    }
 
 
 def info(store: Store) -> dict[str, Any]:
@@ -211,7 +474,7 @@ def info(store: Store) -> dict[str, Any]:
         r[0]
         for r in store.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
     ]
-    latest = backups(store.path)[:1]
+    latest = backups(store)[:1]
     return {
         "db": str(store.path),
         "size": sum(f.stat().st_size for f in db_files(store.path) if f.exists()),
