@@ -69,7 +69,7 @@ def test_erasure_leaves_no_byte_of_any_free_text_field(run: Run, db: Path, tmp_p
 
     erased = run("person", "erase", str(reg), "--yes")
 
-    assert "mentioned them, now replaced by '(removed at erasure)': 3." in erased.stderr
+    assert "3 follow-up notes of their groups mentioned them; they now read" in erased.stderr
     assert traces([*db_files(db), backup_of(db, tmp_path / "after.db")], tokens) == []
     followups = json.loads(run("groups", "show", "1", "--json").stdout)["followups"]
     assert [(f["method"], f["note"]) for f in followups] == [
@@ -115,6 +115,19 @@ def test_a_failed_export_leaves_neither_a_file_nor_an_audit_row(run: Run, db: Pa
     assert sorted(p.name for p in Path().iterdir() if not p.name.startswith("shg.db")) == [
         "anna.txt"
     ]
+
+
+def test_a_killed_exports_temporary_file_is_removed_by_the_next_export(run: Run, db: Path) -> None:
+    """A kill -9 between writing an export and moving it into place leaves a hidden temporary
+    file full of personal data; the next export to that name removes it."""
+    reg = add_person(run)
+    gone = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    stale = Path(f".anna.json.{gone.stdout.strip()}.shg-building")
+    stale.write_text(f'{{"name": "{NAME}"}}')
+    run("person", "export", str(reg), "--out", "anna.json")
+    assert not stale.exists()
+    assert sorted(p.name for p in Path().iterdir() if p.name.startswith(".anna")) == []
 
 
 def test_a_write_protected_register_still_answers_access_requests_and_dry_runs(

@@ -134,6 +134,7 @@ def test_a_schema_shg_did_not_make_is_refused_and_reported(
     run: Run, db: Path, tmp_path: Path, extra: str
 ) -> None:
     register(run, 1)
+    good = backup(run, str(tmp_path / "good.db"))
     bad = backup(run, str(tmp_path / "bad.db"))
     conn = sqlite3.connect(bad)
     conn.execute(extra)
@@ -149,6 +150,11 @@ def test_a_schema_shg_did_not_make_is_refused_and_reported(
     conn.close()
     check = run("db", "check", code=1)
     assert "is not as shg's migrations make it" in check.stderr
+    # Nor is a good backup restored into that register: its triggers would fire.
+    before = sha(db)
+    result = run("db", "restore", str(good), "--yes", code=1)
+    assert "the register holds what shg's migrations do not make" in result.stderr
+    assert sha(db) == before
 
 
 def test_db_check_reports_an_owed_checkpoint(run: Run, db: Path) -> None:

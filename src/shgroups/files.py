@@ -20,13 +20,13 @@ an exclusive create, then the file is renamed over that claim.
 from __future__ import annotations
 
 import os
-import secrets
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from shgroups.errors import StorageError
 from shgroups.i18n import _
+from shgroups.storage import building_path, remove_stale_builds
 
 
 def _exists(path: Path) -> StorageError:
@@ -48,7 +48,9 @@ class Staged:
         to a private temporary file beside `path`, synced to disk."""
         if path in self._temps or path.exists() or path.is_symlink():
             raise _exists(path)  # fail before the caller commits anything
-        temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.shg-tmp")
+        hidden = path.with_name(f".{path.name}")
+        remove_stale_builds(hidden)  # a temporary file of a killed process holds personal data
+        temp = building_path(hidden)
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             self._temps[path] = temp

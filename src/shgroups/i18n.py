@@ -23,8 +23,17 @@ def _load() -> gettext.NullTranslations:
     )
 
 
-def _(message: str) -> str:
+def _catalogue() -> gettext.NullTranslations:
     global _translation
     if _translation is None:
         _translation = _load()
-    return _translation.gettext(message)
+    return _translation
+
+
+def _(message: str) -> str:
+    return _catalogue().gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """A sentence about a count: languages differ in how many forms a count takes."""
+    return _catalogue().ngettext(singular, plural, n)

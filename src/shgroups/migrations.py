@@ -300,9 +300,15 @@ def expected_schema(version: int = SCHEMA_VERSION) -> set[tuple[str, str, str]]:
 
 
 def schema_of(conn: sqlite3.Connection, database: str = "main") -> set[tuple[str, str, str]]:
+    """Everything in a file's schema but what SQLite makes by itself (the indexes behind
+    UNIQUE and PRIMARY KEY, its statistics): an object slipped in under an `sqlite_` name is
+    seen too."""
     return set(
         conn.execute(
-            f"SELECT type, name, coalesce(sql, '') FROM {database}.sqlite_master "
-            "WHERE name NOT LIKE 'sqlite_%'"
+            f"""SELECT type, name, coalesce(sql, '') FROM {database}.sqlite_master
+                 WHERE NOT (type = 'index' AND name LIKE 'sqlite\\_autoindex\\_%' ESCAPE '\\'
+                            AND sql IS NULL)
+                   AND NOT (type = 'table' AND (name = 'sqlite_sequence'
+                            OR name LIKE 'sqlite\\_stat%' ESCAPE '\\'))"""
         ).fetchall()
     )

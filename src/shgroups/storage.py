@@ -143,10 +143,15 @@ class Store:
         return cur.lastrowid
 
     def audit(self, action: str, entity: str, entity_id: int | None) -> None:
-        at = datetime.now(UTC).isoformat(timespec="seconds")
-        self.conn.execute(
-            "INSERT INTO audit (at, actor, action, entity, entity_id) VALUES (?, ?, ?, ?, ?)",
-            (at, self.actor, action, entity, entity_id),
+        self.audit_each(action, entity, "SELECT ?", (entity_id,))
+
+    def audit_each(self, action: str, entity: str, ids_sql: str, params: Params = ()) -> None:
+        """One audit row for each id that `ids_sql` selects (one column), in one statement:
+        who, when, what, on which record; never what the record says."""
+        self._run(
+            f"""INSERT INTO audit (at, actor, action, entity, entity_id)
+                SELECT ?, ?, ?, ?, * FROM ({ids_sql})""",
+            (datetime.now(UTC).isoformat(timespec="seconds"), self.actor, action, entity, *params),
         )
 
     @contextmanager
@@ -362,18 +367,28 @@ def remove_db(path: Path) -> None:
 _BUILDING = ".shg-building"
 
 
-def _remove_stale_builds(path: Path) -> None:
-    """Builds left by a process that was killed (its pid is gone)."""
-    for leftover in path.parent.glob(f"{path.name}.*{_BUILDING}"):
-        pid = leftover.name[len(path.name) + 1 : -len(_BUILDING)]
-        if not pid.isdigit():
-            continue
-        try:
-            os.kill(int(pid), 0)
-        except ProcessLookupError:
-            remove_db(leftover)
-        except PermissionError:
-            pass  # another user's live process
+def remove_stale_builds(path: Path) -> None:
+    """Files left by a killed process (its pid is gone) under the names that
+    `building_path(path)` gives, with their -wal, -shm or -journal."""
+    for leftover in path.parent.glob(f"{path.name}.*{_BUILDING}*"):
+        pid, _mark, _rest = leftover.name[len(path.name) + 1 :].partition(_BUILDING)
+        if pid.isdigit() and not process_alive(int(pid)):
+            remove_db(leftover.with_name(f"{path.name}.{pid}{_BUILDING}"))
+
+
+def building_path(path: Path) -> Path:
+    """Where this process builds a file that becomes `path` when complete."""
+    return path.with_name(f"{path.name}.{os.getpid()}{_BUILDING}")
+
+
+def process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's live process
+    return True
 
 
 def create_db(
@@ -396,8 +411,8 @@ def create_db(
                 _("there is no folder {folder}").format(folder=path.parent),
                 _("create the folder first, or choose another path"),
             )
-    _remove_stale_builds(path)
-    building = path.with_name(f"{path.name}.{os.getpid()}{_BUILDING}")
+    remove_stale_builds(path)
+    building = building_path(path)
     remove_db(building)
     try:
         conn = _connect(building, "rwc")
@@ -464,21 +479,3 @@ def _exists(path: Path) -> StorageError:
         _("{path} already exists").format(path=path),
         _("choose another path, or use the existing database"),
     )
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write an export or archive readable by the owner only; never overwrite a file."""
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        raise StorageError(
-            _("{path} already exists").format(path=path),
-            _("choose a new file name; shg never overwrites an export"),
-        ) from None
-    except OSError as exc:
-        raise StorageError(
-            _("{path} could not be created ({reason})").format(path=path, reason=exc.strerror),
-            _("check that the folder exists and that you may write there"),
-        ) from None
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.write(text)

@@ -9,7 +9,7 @@ from shgroups import dates
 from shgroups.cli.common import JsonOpt, store
 from shgroups.cli.output import fields, message, print_json
 from shgroups.errors import StorageError
-from shgroups.i18n import _
+from shgroups.i18n import _, ngettext
 from shgroups.services import maintenance as service
 
 app = typer.Typer(help=_("The database file: check, backup, restore, info."), no_args_is_help=True)
@@ -34,7 +34,11 @@ def check(as_json: JsonOpt = False) -> None:
             message(f"- {finding}")
     if not report["ok"]:
         raise StorageError(
-            _("the check found {n} problem(s)").format(n=len(report["findings"])),
+            ngettext(
+                "the check found {n} problem",
+                "the check found {n} problems",
+                len(report["findings"]),
+            ).format(n=len(report["findings"])),
             _(
                 "fix what is listed; if the file is damaged, restore the last good backup with "
                 "`shg db restore`"
@@ -105,9 +109,12 @@ def restore(
     )
     if result["erased_again"]:
         message(
-            _(
-                "{n} registration(s) whose person had been erased since that backup were "
-                "erased again: {ids}."
+            ngettext(
+                "{n} registration whose person had been erased since that backup was erased "
+                "again: {ids}.",
+                "{n} registrations whose person had been erased since that backup were erased "
+                "again: {ids}.",
+                len(result["erased_again"]),
             ).format(n=len(result["erased_again"]), ids=", ".join(map(str, result["erased_again"])))
         )
     if not result["same_register"]:

@@ -8,7 +8,7 @@ import typer
 from shgroups.cli.common import JsonOpt, state, store, when
 from shgroups.cli.output import message, print_json, rows_out
 from shgroups.dates import today
-from shgroups.i18n import _
+from shgroups.i18n import _, ngettext
 from shgroups.services import persons as service
 from shgroups.storage import resolve_path
 
@@ -80,9 +80,12 @@ def _erased(result: dict[str, Any], as_json: bool) -> None:
 def _scrubbed(result: dict[str, Any]) -> None:
     if result["followups_scrubbed"]:
         message(
-            _(
-                "Follow-up notes of their groups that mentioned them, now replaced by "
-                "'(removed at erasure)': {n}."
+            ngettext(
+                "{n} follow-up note of their groups mentioned them; it now reads "
+                "'(removed at erasure)'.",
+                "{n} follow-up notes of their groups mentioned them; they now read "
+                "'(removed at erasure)'.",
+                result["followups_scrubbed"],
             ).format(n=result["followups_scrubbed"])
         )
 

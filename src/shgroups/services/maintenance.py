@@ -19,12 +19,12 @@ from shgroups.i18n import _
 from shgroups.migrations import SCHEMA_VERSION, expected_schema, schema_of
 from shgroups.services.persons import _erase_all
 from shgroups.storage import (
-    _BUILDING,
     APP_ID,
     Store,
-    _remove_stale_builds,
+    building_path,
     db_files,
     remove_db,
+    remove_stale_builds,
     sqlite_error,
 )
 
@@ -225,13 +225,13 @@ def _place(temp: Path, path: Path) -> bool:
 def _write_backup(conn: sqlite3.Connection, db: Path, target: Path | None) -> Path:
     """VACUUM INTO a private temporary file, flush it to disk, then give it its name: a kill
     or a full disk never leaves a torn file under a backup's name. A temporary file left by
-    a killed process is removed the next time (storage's `.{pid}.shg-building` convention)."""
+    a killed process is removed the next time (storage's `building_path`)."""
     folder = target.parent if target else backup_folder(db)
     if target is None:
         folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     prefix = folder.absolute() / "shg-backup"
-    _remove_stale_builds(prefix)
-    temp = prefix.with_name(f"{prefix.name}.{os.getpid()}{_BUILDING}")
+    remove_stale_builds(prefix)
+    temp = building_path(prefix)
     remove_db(temp)
     try:
         conn.execute("VACUUM INTO ?", (str(temp),))  # an absolute path: never read as a URI
@@ -437,6 +437,18 @@ def restore(store: Store, source: Path, today: date, force: bool = False) -> dic
         raise StorageError(
             _("the database file is read-only: nothing was restored"),
             _("make it writable first (chmod u+w)"),
+        )
+    if drift := schema_drift(store.conn, SCHEMA_VERSION):
+        # Its triggers would fire on the rows the restore writes.
+        raise StorageError(
+            _(
+                "the register holds what shg's migrations do not make ({what}): nothing was "
+                "restored"
+            ).format(what=", ".join(drift[:5])),
+            _(
+                "restore into a new register: `shg --db NEW.db init`, then "
+                "`shg --db NEW.db db restore {path} --force`"
+            ).format(path=source),
         )
     with _migrated_copy(source, version) as uri:
         store.execute("ATTACH ? AS restoring", (uri,))

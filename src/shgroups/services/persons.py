@@ -12,7 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, date, datetime
+from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -180,15 +180,6 @@ def _fill(store: Store, table: str, ids: Iterable[int]) -> None:
     )
 
 
-def _audit_each(store: Store, action: str, table: str) -> None:
-    """One audit row per registration in the temporary table, in one statement."""
-    store.execute(
-        f"""INSERT INTO audit (at, actor, action, entity, entity_id)
-            SELECT ?, ?, ?, 'registration', id FROM temp.{table} ORDER BY id""",
-        (datetime.now(UTC).isoformat(timespec="seconds"), store.actor, action),
-    )
-
-
 def _erase_all(
     store: Store, person_ids: Iterable[int], reg_ids: Iterable[int], on: str, action: str
 ) -> int:
@@ -216,7 +207,7 @@ def _erase_all(
         "WHERE person_id IN (SELECT id FROM temp.erasing_persons)"
     )
     store.execute("DELETE FROM persons WHERE id IN (SELECT id FROM temp.erasing_persons)")
-    _audit_each(store, action, "erasing_regs")
+    store.audit_each(action, "registration", "SELECT id FROM temp.erasing_regs ORDER BY id")
     store.owe_checkpoint()
     store.execute("DROP TABLE temp.erasing_persons")
     store.execute("DROP TABLE temp.erasing_regs")
@@ -373,7 +364,9 @@ def purge(
             "WHERE id IN (SELECT id FROM temp.expiring_regs)",
             (on,),
         )
-        _audit_each(store, "registration.expired", "expiring_regs")
+        store.audit_each(
+            "registration.expired", "registration", "SELECT id FROM temp.expiring_regs ORDER BY id"
+        )
         store.execute("DROP TABLE temp.expiring_regs")
         scrubbed = 0
         if erase:
