@@ -1,4 +1,4 @@
-"""shg db check / backup / restore / info, and the file cases of DESIGN.md §5."""
+"""shg db check / backup / restore / info, and the file cases of docs/design.md §5."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Erasure leaves no byte behind: every free-text field, every file, also while another program
-holds the database open; exports and purges that fail leave nothing behind (DESIGN.md §6)."""
+holds the database open; exports and purges that fail leave nothing behind (docs/design.md §6)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Personal data done right (DESIGN.md §6): basis, access, erasure, retention, audit, guard."""
+"""Personal data done right (docs/design.md §6): basis, access, erasure, retention, audit, guard."""
 
 from __future__ import annotations
 

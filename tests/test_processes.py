@@ -1,5 +1,6 @@
 """Real processes against one file: concurrent writers, a long lock, kill -9 mid-write,
-concurrent upgrades (DESIGN.md §5). Waits are generous and loops bounded for loaded machines."""
+concurrent upgrades (docs/design.md §5). Waits are generous and loops bounded for loaded
+machines."""
 
 from __future__ import annotations
 

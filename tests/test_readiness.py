@@ -1,4 +1,4 @@
-"""The readiness rule (DESIGN.md §3): worked examples and properties."""
+"""The readiness rule (docs/design.md §3): worked examples and properties."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The database file (DESIGN.md §5): private, identified, migrated, locked, never invented."""
+"""The database file (docs/design.md §5): private, identified, migrated, locked, never invented."""
 
 from __future__ import annotations
 

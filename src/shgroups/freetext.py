@@ -1,4 +1,4 @@
-"""The free-text guard: no personal identity numbers in names and notes (DESIGN.md §6).
+"""The free-text guard: no personal identity numbers in names and notes (docs/design.md §6).
 
 Digit runs shaped like a Swedish personnummer/samordningsnummer (YYMMDD-NNNN, YYYYMMDDNNNN …)
 or a Norwegian fødselsnummer/D-nummer (DDMMYYNNNNN) are checked with python-stdnum, which

@@ -1,4 +1,4 @@
-"""The one SQLite file: opening, creating, migrating, and write transactions (DESIGN.md §5).
+"""The one SQLite file: opening, creating, migrating, and write transactions (docs/design.md §5).
 
 Plain `sqlite3` on purpose: this module runs at every command, and importing sqlite-utils
 costs ~110 ms here, more than a whole `followups due`. sqlite-utils serves the bulk demo

@@ -1,4 +1,4 @@
-"""Keeping the file healthy: check, backup (with rotation), restore, info (DESIGN.md §5)."""
+"""Keeping the file healthy: check, backup (with rotation), restore, info (docs/design.md §5)."""
 
 from __future__ import annotations
 

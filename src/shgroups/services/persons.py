@@ -1,4 +1,4 @@
-"""Personal data (DESIGN.md §6): access, erasure, consent withdrawal, retention, audit.
+"""Personal data (docs/design.md §6): access, erasure, consent withdrawal, retention, audit.
 
 A person is reached through any of their registration ids, the number `intake add` printed.
 Erasing removes the `persons` row (name, contact details, note) and unlinks the registrations,

@@ -1,4 +1,4 @@
-"""The readiness rule (DESIGN.md §3): which groups can start now, and with whom.
+"""The readiness rule (docs/design.md §3): which groups can start now, and with whom.
 
 Pure functions over plain candidates, so the rule can be property-tested without a database.
 Cost is O(c log c) in c = candidate-pair entries (people × their theme/area choices): a heap
