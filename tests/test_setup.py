@@ -60,7 +60,7 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
 
 def test_settings_are_validated(run: Run, db: Path) -> None:
     result = run("settings", "set", "min_size", "1", code=1)
-    assert "min_size" in result.stderr and "greater than or equal to 2" in result.stderr
+    assert "min_size must be a whole number from 2 to 50" in result.stderr
     result = run("settings", "set", "min_size", "9", code=1)
     assert "larger than max_size" in result.stderr
     result = run("settings", "set", "followup_weeks", "six", code=1)

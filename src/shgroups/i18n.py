@@ -7,14 +7,15 @@ for `$SHG_LANG`, then the usual `LANGUAGE`/`LC_ALL`/`LANG`; without one the Engl
 from __future__ import annotations
 
 import gettext
-import os
 from pathlib import Path
 
 _translation: gettext.NullTranslations | None = None
 
 
 def _load() -> gettext.NullTranslations:
-    lang = os.environ.get("SHG_LANG")
+    from shgroups import env  # env's messages are translated too: imported when first needed
+
+    lang = env.lang()
     return gettext.translation(
         "shg",
         localedir=Path(__file__).parent / "locale",
