@@ -52,6 +52,8 @@ def reference() -> str:
         "Global options: "
         + ", ".join(f"`{' / '.join(p.opts)}` ({p.help})" for p in root.params if p.help),
         "",
+        "`-h` / `--help` after any command shows its help.",
+        "",
     ]
     for path, command in _commands(root, []):
         out += [
