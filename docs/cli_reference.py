@@ -23,11 +23,19 @@ def _commands(group: Any, path: list[str]) -> Iterator[tuple[list[str], Any]]:
             yield [*path, name], command
 
 
+def _value(param: Any) -> str:
+    """How a value is shown: the word the command gives it, or its choices."""
+    if getattr(param.type, "choices", None):
+        return "|".join(str(choice) for choice in param.type.choices)
+    return str(param.metavar or param.name.upper())
+
+
 def _usage(path: list[str], command: Any) -> str:
     parts = ["shg", *path]
     for param in command.params:
         if param.param_type_name == "argument":
-            parts.append(param.name.upper() if param.required else f"[{param.name.upper()}]")
+            word = _value(param)
+            parts.append(word if param.required else f"[{word}]")
     if any(p.param_type_name == "option" for p in command.params):
         parts.append("[OPTIONS]")
     return " ".join(parts)
@@ -35,7 +43,7 @@ def _usage(path: list[str], command: Any) -> str:
 
 def _option(param: Any) -> str:
     names = " / ".join(param.opts + param.secondary_opts)
-    value = "" if param.is_flag else f" {param.name.upper()}"
+    value = "" if param.is_flag else f" {_value(param)}"
     if param.multiple:
         value += " …"
     required = " (required)" if param.required else ""
@@ -68,7 +76,7 @@ def reference() -> str:
             _option(p) for p in command.params if p.param_type_name == "option" and p.name != "help"
         ]
         arguments = [
-            f"- `{p.name.upper()}`: {getattr(p, 'help', '') or ''}"
+            f"- `{_value(p)}`: {getattr(p, 'help', '') or ''}"
             for p in command.params
             if p.param_type_name == "argument"
         ]

@@ -129,7 +129,8 @@ def test_add_refuses_what_makes_no_sense(run: Run, db: Path) -> None:
     assert "starter phase" in run("followups", "add", "1", code=1).stderr
     run("sessions", "add", "1", "--date", "2026-10-06")
     run("groups", "set", "1", "--starter-sessions", "1")
-    assert "unknown outcome" in run("followups", "add", "1", "--outcome", "fine", code=1).stderr
+    bad = run("followups", "add", "1", "--outcome", "fine", code=2).stderr  # a usage error
+    assert "'fine' is not one of 'ok', 'needs-support', 'ending'" in bad
     assert (
         "before the group was handed over"
         in run("followups", "add", "1", "--date", "2026-10-01", code=1).stderr

@@ -118,7 +118,8 @@ def test_staff(run: Run, db: Path) -> None:
         ("Eva Lind", "starter"),
         ("Maria Ek", "coordinator"),
     ]
-    assert "unknown role" in run("staff", "add", "Olle", "--role", "boss", code=1).stderr
+    bad = run("staff", "add", "Olle", "--role", "boss", code=2).stderr  # a usage error
+    assert "'boss' is not one of 'starter', 'coordinator'" in bad
     assert "already exists" in run("staff", "add", "eva lind", code=1).stderr
 
 

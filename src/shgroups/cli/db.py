@@ -1,35 +1,92 @@
 """`shg db`: check, back up, restore and describe the database file."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from shgroups import dates
-from shgroups.cli.common import JsonOpt, store
-from shgroups.cli.output import fields, message, print_json
+from shgroups.cli.common import store
+from shgroups.cli.output import N_, Format, View, formats, message, render
 from shgroups.errors import StorageError
 from shgroups.i18n import _, ngettext
 from shgroups.services import maintenance as service
 
 app = typer.Typer(help=_("The database file: check, backup, restore, info."), no_args_is_help=True)
 
+# `shg init` makes the file these commands look after.
+INIT = View(
+    "init",
+    ("db", "created", "set_aside"),
+    note="`set_aside`: journal files of an earlier database, kept under new names",
+)
+CHECKED = View(
+    "db check",
+    ("db", "ok", "integrity", "schema_version", "findings"),
+    (
+        ("db", N_("Database")),
+        ("schema_version", N_("Schema version")),
+        ("integrity", N_("Integrity")),
+    ),
+)
+BACKED_UP = View(
+    "db backup",
+    ("backup", "size", "removed"),
+    said=(N_("Backed up to {backup} ({size} bytes)."),),
+)
+RESTORED = View(
+    "db restore",
+    ("db", "restored_from", "previous_kept_as", "same_register", "erased_again", "checkpointed"),
+    said=(
+        N_("Restored {db} from {restored_from}; the previous state is kept in {previous_kept_as}."),
+    ),
+)
+
+
+def _info_as_read(info: dict[str, Any]) -> dict[str, Any]:
+    last = info["last_backup"] and f"{info['last_backup']} ({info['last_backup_at']})"
+    size = ngettext("{n} byte", "{n} bytes", info["size"]).format(n=info["size"])
+    return {**info, "size": size, "last_backup": last}
+
+
+INFO = View(
+    "db info",
+    (
+        "db",
+        "size",
+        "schema_version",
+        "counts",
+        "backup_folder",
+        "last_backup",
+        "last_backup_at",
+    ),
+    (
+        ("db", N_("Database")),
+        ("size", N_("Size")),
+        ("schema_version", N_("Schema version")),
+        ("backup_folder", N_("Backups in")),
+        ("last_backup", N_("Last backup")),
+    ),
+    for_table=_info_as_read,
+    note="`counts`: rows per table",
+)
+ROWS = View(
+    "",
+    ("table", "rows"),
+    (("table", N_("Table")), ("rows", N_("Rows"))),
+    for_table=lambda counts: [{"table": t, "rows": n} for t, n in counts.items()],
+    many=True,
+)
+
 
 @app.command("check")
-def check(as_json: JsonOpt = False) -> None:
+@formats
+def check(fmt: Format = Format.TABLE) -> None:
     """Check integrity, foreign keys, file modes, schema version and file system."""
     with store() as db:
         report = service.check(db)
-    if as_json:
-        print_json(report)
-    else:
-        fields(
-            [
-                (_("Database"), report["db"]),
-                (_("Schema version"), report["schema_version"]),
-                (_("Integrity"), report["integrity"]),
-            ]
-        )
+    render(CHECKED, report, fmt)
+    if fmt is Format.TABLE:
         for finding in report["findings"]:
             message(f"- {finding}")
     if not report["ok"]:
@@ -44,15 +101,17 @@ def check(as_json: JsonOpt = False) -> None:
                 "`shg db restore`"
             ),
         )
-    if not as_json:
+    if fmt is Format.TABLE:
         message(_("All good."))
 
 
 @app.command("backup")
+@formats
 def backup(
     path: Annotated[
         Path | None,
         typer.Argument(
+            metavar="PATH",
             help=_(
                 "Where to write it (default: a dated file beside the database, "
                 "or in $SHG_BACKUP_DIR)."
@@ -62,24 +121,28 @@ def backup(
     ] = None,
     keep: Annotated[
         int | None,
-        typer.Option(help=_("Keep only the newest N dated backups."), show_default=False),
+        typer.Option(
+            metavar="N", help=_("Keep only the newest N dated backups."), show_default=False
+        ),
     ] = None,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Write a consistent, private copy of the live database."""
     with store() as db:
         result = service.backup(db, path, keep)
-    if as_json:
-        print_json(result)
-        return
-    message(_("Backed up to {backup} ({size} bytes).").format(**result))
-    for old in result["removed"]:
-        message(_("Removed old backup {path}.").format(path=old))
+    render(BACKED_UP, result, fmt)
+    if fmt is Format.TABLE:
+        for old in result["removed"]:
+            message(_("Removed old backup {path}.").format(path=old))
 
 
 @app.command("restore")
+@formats
 def restore(
-    path: Annotated[Path, typer.Argument(help=_("The backup to restore."), show_default=False)],
+    path: Annotated[
+        Path,
+        typer.Argument(metavar="PATH", help=_("The backup to restore."), show_default=False),
+    ],
     yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
     force: Annotated[
         bool,
@@ -88,7 +151,7 @@ def restore(
             help=_("Restore a backup that cannot be shown to be this register's."),
         ),
     ] = False,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Replace the register with a backup (verified first; the current one is kept as a
     backup, its audit carried across and its erasures done again)."""
@@ -99,14 +162,9 @@ def restore(
         )
     with store() as db:
         result = service.restore(db, path, dates.today(), force)
-    if as_json:
-        print_json(result)
+    render(RESTORED, result, fmt)
+    if fmt is not Format.TABLE:
         return
-    message(
-        _(
-            "Restored {db} from {restored_from}; the previous state is kept in {previous_kept_as}."
-        ).format(**result)
-    )
     if result["erased_again"]:
         message(
             ngettext(
@@ -127,23 +185,11 @@ def restore(
 
 
 @app.command("info")
-def info(as_json: JsonOpt = False) -> None:
+@formats
+def info(fmt: Format = Format.TABLE) -> None:
     """Where the database is, its size, schema version, rows per table and the last backup."""
     with store() as db:
         result = service.info(db)
-    if as_json:
-        print_json(result)
-        return
-    fields(
-        [
-            (_("Database"), result["db"]),
-            (_("Size"), f"{result['size']} bytes"),
-            (_("Schema version"), result["schema_version"]),
-            (_("Backups in"), result["backup_folder"]),
-            (
-                _("Last backup"),
-                result["last_backup"] and f"{result['last_backup']} ({result['last_backup_at']})",
-            ),
-        ]
-    )
-    fields([(table, count) for table, count in result["counts"].items()], title=_("Rows"))
+    render(INFO, result, fmt)
+    if fmt is Format.TABLE:
+        render(ROWS, result["counts"], fmt)

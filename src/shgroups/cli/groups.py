@@ -4,12 +4,21 @@ from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import AsOfOpt, DateOpt, ForceOpt, JsonOpt, id_list, store, when
-from shgroups.cli.output import fields, message, print_json, table
+from shgroups.cli.common import AsOfOpt, DateOpt, ForceOpt, id_list, store, when
+from shgroups.cli.output import (
+    N_,
+    Format,
+    View,
+    counted,
+    formats,
+    message,
+    render,
+    start_command,
+)
 from shgroups.dates import today
-from shgroups.i18n import _
+from shgroups.enums import GroupStatus
+from shgroups.i18n import _, ngettext
 from shgroups.services import groups as service
-from shgroups.services.intake import start_command
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 
@@ -20,104 +29,227 @@ sessions_app = typer.Typer(
     help=_("Starter sessions (the igångsättare's meetings)."), no_args_is_help=True
 )
 
-GroupArg = Annotated[int, typer.Argument(help=_("The group id."), show_default=False)]
-RegArg = Annotated[int, typer.Argument(help=_("The registration id."), show_default=False)]
-StarterOpt = Annotated[str | None, typer.Option(help=_("The starter (igångsättare)."))]
+GroupArg = Annotated[
+    int, typer.Argument(metavar="GROUP", help=_("The group id."), show_default=False)
+]
+RegArg = Annotated[
+    int,
+    typer.Argument(metavar="REGISTRATION", help=_("The registration id."), show_default=False),
+]
+StarterOpt = Annotated[
+    str | None, typer.Option(metavar="NAME", help=_("The starter (igångsättare)."))
+]
 SessionsOpt = Annotated[
     int | None,
-    typer.Option("--starter-sessions", help=_("Starter sessions planned (default from settings).")),
+    typer.Option(
+        "--starter-sessions",
+        metavar="N",
+        help=_("Starter sessions planned (default from settings)."),
+    ),
 ]
 WeeksOpt = Annotated[
     int | None,
-    typer.Option("--followup-weeks", help=_("Weeks between follow-ups (default from settings).")),
-]
-
-GROUP_COLUMNS = [
-    ("id", "ID"),
-    ("theme", _("Theme")),
-    ("area", _("Area")),
-    ("status", _("Status")),
-    ("member_count", _("Size")),
-    ("phase", _("Start")),
-    ("starter", _("Starter")),
-    ("next_followup", _("Next due")),
+    typer.Option(
+        "--followup-weeks",
+        metavar="N",
+        help=_("Weeks between follow-ups (default from settings)."),
+    ),
 ]
 
 
-def _public(group: dict[str, Any]) -> dict[str, Any]:
-    keys = (
-        "id",
-        "theme",
-        "area",
-        "status",
-        "members",
-        "starter",
-        "next_followup",
-        "started_on",
-        "starter_sessions",
-        "sessions_held",
-        "followup_weeks",
-        "open",
-        "ended_on",
-    )
-    return {k: group[k] for k in keys}
-
-
-def _for_table(group: dict[str, Any]) -> dict[str, Any]:
+def _with_phase(group: dict[str, Any]) -> dict[str, Any]:
+    """A group as a person reads it: its size, and how far its starter sessions are."""
+    weeks = group["followup_weeks"]
     return {
         **group,
         "member_count": len(group["members"]),
         "phase": f"{group['sessions_held']}/{group['starter_sessions']}",
+        "every": ngettext("{n} week", "{n} weeks", weeks).format(n=weeks),
     }
 
 
+GROUP_KEYS = (
+    "id",
+    "theme",
+    "area",
+    "status",
+    "members",
+    "starter",
+    "next_followup",
+    "started_on",
+    "starter_sessions",
+    "sessions_held",
+    "followup_weeks",
+    "open",
+    "ended_on",
+)
+GROUPS = View(
+    "groups list",
+    GROUP_KEYS,
+    (
+        ("id", N_("ID")),
+        ("theme", N_("Theme")),
+        ("area", N_("Area")),
+        ("status", N_("Status")),
+        ("member_count", N_("Size")),
+        ("phase", N_("Start")),
+        ("starter", N_("Starter")),
+        ("next_followup", N_("Next due")),
+    ),
+    empty=N_("No groups yet."),
+    for_table=lambda groups: [_with_phase(g) for g in groups],
+    note="`members`: registration ids of the current members",
+    many=True,
+)
+GROUP = View(
+    "groups set",
+    GROUP_KEYS,
+    (
+        ("theme", N_("Theme")),
+        ("area", N_("Area")),
+        ("status", N_("Status")),
+        ("started_on", N_("Started")),
+        ("starter", N_("Starter")),
+        ("phase", N_("Starter sessions")),
+        ("every", N_("Follow-up every")),
+        ("next_followup", N_("Next follow-up")),
+        ("open", N_("Open for new members")),
+        ("ended_on", N_("Ended")),
+    ),
+    title=N_("Group {id}"),
+    for_table=_with_phase,
+)
+GROUP_SHOW = GROUP._replace(
+    commands="groups show",
+    keys=(*GROUP_KEYS, "member_list", "sessions", "followups"),
+    parts=(
+        (
+            "member_list",
+            View(
+                "",
+                ("id", "name", "joined_on", "left_on"),
+                (
+                    ("id", N_("ID")),
+                    ("name", N_("Name")),
+                    ("joined_on", N_("Joined")),
+                    ("left_on", N_("Left")),
+                ),
+                title=N_("Members"),
+                many=True,
+            ),
+        ),
+        (
+            "sessions",
+            View(
+                "",
+                ("number", "date", "attended"),
+                (("number", N_("#")), ("date", N_("Date")), ("attended", N_("Attended"))),
+                title=N_("Starter sessions"),
+                empty=N_("None yet."),
+                many=True,
+            ),
+        ),
+        (
+            "followups",
+            View(
+                "",
+                ("date", "outcome", "method", "note"),
+                (
+                    ("date", N_("Date")),
+                    ("outcome", N_("Outcome")),
+                    ("method", N_("Method")),
+                    ("note", N_("Note")),
+                ),
+                title=N_("Follow-ups"),
+                empty=N_("None yet."),
+                many=True,
+            ),
+        ),
+    ),
+    note="every member who ever joined, each starter session and follow-up",
+)
+READY = View(
+    "groups ready",
+    ("theme", "area", "waiting", "members"),
+    (
+        ("theme", N_("Theme")),
+        ("area", N_("Area")),
+        ("waiting", N_("Waiting")),
+        ("size", N_("Group size")),
+        ("members", N_("Registrations")),
+    ),
+    title=N_("Groups that can start"),
+    empty=N_("No theme has {min_size} people waiting in one area yet."),
+    for_table=lambda proposals: [{**p, "size": len(p["members"])} for p in proposals],
+    note="one per proposed group; `members`: the registration ids to start it with",
+    many=True,
+)
+STARTED = View(
+    "groups start",
+    ("id", "status", "members"),
+    said=(
+        N_("Started group {id}: {theme} in {area}, members {members}."),
+        N_("Next: shg sessions add {id} after each starter session"),
+    ),
+)
+_NOW_HAS = counted("Group {group} now has {n} member.", "Group {group} now has {n} members.", "n")
+MEMBER_ADDED = View(
+    "groups add-member",
+    ("group", "members"),
+    said=(_NOW_HAS,),
+    for_table=lambda result: {**result, "n": len(result["members"])},
+)
+MEMBER_REMOVED = MEMBER_ADDED._replace(
+    commands="groups remove-member", keys=("group", "members", "registration", "status")
+)
+ENDED = View(
+    "groups end", ("id", "status", "ended_on"), said=(N_("Group {id} ended on {ended_on}."),)
+)
+SESSION = View(
+    "sessions add",
+    ("group", "number", "of", "group_status", "next_followup"),
+    said=(N_("Group {group}: starter session {number} of {of} recorded."),),
+)
+
+
 @app.command("ready")
-def ready(as_of: AsOfOpt = None, as_json: JsonOpt = False) -> None:
+@formats
+def ready(as_of: AsOfOpt = None, fmt: Format = Format.TABLE) -> None:
     """Propose the groups that can start now (5–8 waiting for one theme in one area)."""
     with store() as db:
         settings = get_settings(db)
         proposals = ready_groups(
             db, settings["min_size"], settings["max_size"], when(as_of, "--as-of")
         )
-    if as_json:
-        print_json([{k: p[k] for k in ("theme", "area", "waiting", "members")} for p in proposals])
-        return
-    rows = [
-        {**p, "size": len(p["members"]), "next": start_command(p["theme"], p["area"])}
-        for p in proposals
-    ]
-    table(
-        rows,
-        [
-            ("theme", _("Theme")),
-            ("area", _("Area")),
-            ("waiting", _("Waiting")),
-            ("size", _("Group size")),
-            ("members", _("Registrations")),
-        ],
-        title=_("Groups that can start"),
-        empty=_("No theme has {n} people waiting in one area yet.").format(n=settings["min_size"]),
-    )
-    for command in dict.fromkeys(r["next"] for r in rows):
-        message(_("Next: {command}").format(command=command))
+    render(READY, proposals, fmt, min_size=settings["min_size"])
+    if fmt is Format.TABLE:
+        for command in dict.fromkeys(start_command(p["theme"], p["area"]) for p in proposals):
+            message(_("Next: {command}").format(command=command))
 
 
 @app.command("start")
+@formats
 def start(
-    theme: Annotated[str, typer.Option(help=_("The group's theme."), show_default=False)],
+    theme: Annotated[
+        str, typer.Option(metavar="THEME", help=_("The group's theme."), show_default=False)
+    ],
     area: Annotated[
-        str | None, typer.Option(help=_("The area (default: the default area)."))
+        str | None,
+        typer.Option(metavar="AREA", help=_("The area (default: the default area).")),
     ] = None,
     members: Annotated[
         str | None,
-        typer.Option(help=_("Registration ids, e.g. 3,7,12 (default: the first proposal).")),
+        typer.Option(
+            metavar="REGISTRATIONS",
+            help=_("Registration ids, e.g. 3,7,12 (default: the first proposal)."),
+        ),
     ] = None,
     starter: StarterOpt = None,
     starter_sessions: SessionsOpt = None,
     followup_weeks: WeeksOpt = None,
     date: DateOpt = None,
     force: ForceOpt = False,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Start a group: its members are no longer waiting."""
     with store() as db:
@@ -133,100 +265,47 @@ def start(
             today=today(),
             force=force,
         )
-    if as_json:
-        print_json({k: result[k] for k in ("id", "status", "members")})
-    else:
-        message(
-            _("Started group {id}: {theme} in {area}, members {ids}.").format(
-                ids=", ".join(map(str, result["members"])), **result
-            )
-        )
-        message(_("Next: shg sessions add {id} after each starter session").format(**result))
+    render(STARTED, result, fmt)
 
 
 @app.command("list")
+@formats
 def list_(
-    status: Annotated[str | None, typer.Option(help=_("starting, running or ended."))] = None,
-    as_json: JsonOpt = False,
+    status: Annotated[
+        GroupStatus | None, typer.Option(help=_("Only groups in this state."))
+    ] = None,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """List groups."""
     with store() as db:
-        rows = service.list_groups(db, status)
-    if as_json:
-        print_json([_public(g) for g in rows])
-    else:
-        table([_for_table(g) for g in rows], GROUP_COLUMNS, empty=_("No groups yet."))
+        render(GROUPS, service.list_groups(db, status), fmt)
 
 
 @app.command("show")
-def show(group_id: GroupArg, as_json: JsonOpt = False) -> None:
+@formats
+def show(group_id: GroupArg, fmt: Format = Format.TABLE) -> None:
     """Show a group: members, starter sessions and follow-ups."""
     with store() as db:
-        group = service.show_group(db, group_id)
-    if as_json:
-        print_json(
-            {
-                **_public(group),
-                "member_list": group["member_list"],
-                "sessions": group["sessions"],
-                "followups": group["followups"],
-            }
-        )
-        return
-    fields(
-        [
-            (_("Theme"), group["theme"]),
-            (_("Area"), group["area"]),
-            (_("Status"), group["status"]),
-            (_("Started"), group["started_on"]),
-            (_("Starter"), group["starter"]),
-            (_("Starter sessions"), f"{group['sessions_held']}/{group['starter_sessions']}"),
-            (_("Follow-up every"), _("{n} weeks").format(n=group["followup_weeks"])),
-            (_("Next follow-up"), group["next_followup"]),
-            (_("Open for new members"), group["open"]),
-            (_("Ended"), group["ended_on"]),
-        ],
-        title=_("Group {id}").format(id=group_id),
-    )
-    table(
-        group["member_list"],
-        [("id", "ID"), ("name", _("Name")), ("joined_on", _("Joined")), ("left_on", _("Left"))],
-        title=_("Members"),
-    )
-    table(
-        group["sessions"],
-        [("number", "#"), ("date", _("Date")), ("attended", _("Attended"))],
-        title=_("Starter sessions"),
-        empty=_("None yet."),
-    )
-    table(
-        group["followups"],
-        [
-            ("date", _("Date")),
-            ("outcome", _("Outcome")),
-            ("method", _("Method")),
-            ("note", _("Note")),
-        ],
-        title=_("Follow-ups"),
-        empty=_("None yet."),
-    )
+        render(GROUP_SHOW, service.show_group(db, group_id), fmt)
 
 
 @app.command("add-member")
+@formats
 def add_member(
     group_id: GroupArg,
     reg_id: RegArg,
     date: DateOpt = None,
     force: ForceOpt = False,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Place a waiting person in a group that has a seat."""
     with store() as db:
         result = service.add_member(db, group_id, reg_id, when(date), today(), force)
-    _members(result, as_json)
+    render(MEMBER_ADDED, result, fmt)
 
 
 @app.command("remove-member")
+@formats
 def remove_member(
     group_id: GroupArg,
     reg_id: RegArg,
@@ -241,22 +320,16 @@ def remove_member(
             ),
         ),
     ] = False,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Take someone out of a group (they leave, or go back to waiting)."""
     with store() as db:
         result = service.remove_member(db, group_id, reg_id, when(date), today(), requeue)
-    _members(result, as_json)
-
-
-def _members(result: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print_json(result)
-    else:
-        message(_("Group {group} now has {n} members.").format(n=len(result["members"]), **result))
+    render(MEMBER_REMOVED, result, fmt)
 
 
 @app.command("set")
+@formats
 def set_(
     group_id: GroupArg,
     starter_sessions: SessionsOpt = None,
@@ -268,7 +341,7 @@ def set_(
             "--open/--closed", help=_("Open or closed to new members."), show_default=False
         ),
     ] = None,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Change a group's plan: starter sessions (while starting), follow-ups, starter, openness."""
     with store() as db:
@@ -280,38 +353,32 @@ def set_(
             starter=starter,
             open_=open_,
         )
-    if as_json:
-        print_json(_public(group))
-    else:
-        table([_for_table(group)], GROUP_COLUMNS)
+    render(GROUP, group, fmt)
 
 
 @app.command("end")
-def end(group_id: GroupArg, date: DateOpt = None, as_json: JsonOpt = False) -> None:
+@formats
+def end(group_id: GroupArg, date: DateOpt = None, fmt: Format = Format.TABLE) -> None:
     """End a group (the members decided to stop)."""
     with store() as db:
-        result = service.end_group(db, group_id, when(date), today())
-    if as_json:
-        print_json(result)
-    else:
-        message(_("Group {id} ended on {ended_on}.").format(**result))
+        render(ENDED, service.end_group(db, group_id, when(date), today()), fmt)
 
 
 @sessions_app.command("add")
+@formats
 def sessions_add(
     group_id: GroupArg,
     date: DateOpt = None,
-    attended: Annotated[int | None, typer.Option(help=_("How many members came."))] = None,
-    as_json: JsonOpt = False,
+    attended: Annotated[
+        int | None, typer.Option(metavar="N", help=_("How many members came."))
+    ] = None,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Record a starter session; after the last one the group runs on its own."""
     with store() as db:
         result = service.add_session(db, group_id, when(date), today(), attended)
-    if as_json:
-        print_json(result)
-        return
-    message(_("Group {group}: starter session {number} of {of} recorded.").format(**result))
-    if result["group_status"] == "running":
+    render(SESSION, result, fmt)
+    if fmt is Format.TABLE and result["group_status"] == "running":
         message(
             _("The group now runs on its own; first follow-up due {next_followup}.").format(
                 **result

@@ -1,30 +1,218 @@
-"""Rendering in one place: JSON on stdout for scripts, rich tables for people, messages on stderr.
+"""Rendering in one place: every command declares a `View` of its answer once, and `render`
+writes it as a table for people, JSON for scripts or CSV for spreadsheets. Messages go to
+stderr. See docs/design.md §4.
 
-rich is imported only when a table is printed, so `--json` never pays for it.
+rich is imported only when a table is printed, and json and csv only when used, so the hot
+`--json` commands never pay for what they do not print.
 """
 
-import json
+import functools
+import inspect
+import re
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Any, NamedTuple
 
-from shgroups.i18n import _
+import typer
+
+from shgroups.i18n import _, ngettext
 from shgroups.text import json_visible, visible
 
-Column = tuple[str, str]  # (key in the row, header)
+Row = dict[str, Any]
+
+
+def N_(text: str) -> str:
+    """Marks English text for the catalogue; `_` translates it when shown, since the
+    interface language is only known at run time (views are declared at import)."""
+    return text
+
+
+def counted(singular: str, plural: str, count: str) -> tuple[str, str, str]:
+    """A sentence about the record's count `count` (a key), in the right plural form when
+    shown; marked for the catalogue like ngettext (xgettext -k counted:1,2)."""
+    return singular, plural, count
+
+
+Column = tuple[str, str]  # (key in the row shown, header marked with N_)
 
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
 WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method"}
 
 
-def print_json(data: Any) -> None:
-    sys.stdout.write(json_visible(json.dumps(data, ensure_ascii=False, indent=2)) + "\n")
+class View(NamedTuple):
+    """How one command's answer is shown. `keys` are its JSON keys (and CSV columns): the
+    contract with scripts, printed in the README; `columns` what a person sees."""
+
+    commands: str  # the commands answering with it, as the README's JSON table names them
+    keys: tuple[str, ...]
+    columns: tuple[Column, ...] = ()
+    many: bool = False  # a list of records (a table), not one record (label: value lines)
+    title: str | None = None  # N_ text, formatted with render's params (and a record's keys)
+    empty: str | None = None  # N_ text shown instead of an empty table
+    row_style: Callable[[Row], str | None] | None = None
+    # What a person sees, when it differs from the data: derived columns (a group's size),
+    # a record shown as a table (settings).
+    for_table: Callable[[Any], Any] | None = None
+    # A record's lists of records: in JSON each is cut to its view's keys; in a table each
+    # follows the record as its own table.
+    parts: tuple[tuple[str, "View"], ...] = ()
+    # For a command that did something: the sentences a person reads on stderr instead of a
+    # table, formatted with the record: N_ text, or `counted` sentences.
+    said: tuple[str | tuple[str, str, str], ...] = ()
+    note: str = ""  # what a key means, for the README's JSON table (English, like the keys)
+
+
+class Format(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+
+
+FormatOpt = Annotated[
+    Format,
+    typer.Option(
+        "--format",
+        help=_("table (for people), json (for scripts) or csv (for spreadsheets)."),
+        show_default=False,
+    ),
+]
+JsonFlag = Annotated[bool, typer.Option("--json", help=_("Short for --format json."))]
+
+
+def formats(command: Callable[..., None]) -> Callable[..., None]:
+    """Gives a command the output options `--format FORMAT` and `--json`, and calls it with
+    the one chosen as `fmt` (its own parameter `fmt: Format = Format.TABLE`)."""
+    own = [p for p in inspect.signature(command).parameters.values() if p.name != "fmt"]
+    options = [
+        inspect.Parameter(
+            "fmt", inspect.Parameter.KEYWORD_ONLY, default=Format.TABLE, annotation=FormatOpt
+        ),
+        inspect.Parameter(
+            "as_json", inspect.Parameter.KEYWORD_ONLY, default=False, annotation=JsonFlag
+        ),
+    ]
+
+    @functools.wraps(command)
+    def chosen(*args: Any, fmt: Format, as_json: bool, **kwargs: Any) -> None:
+        command(*args, fmt=Format.JSON if as_json else fmt, **kwargs)
+
+    chosen.__signature__ = inspect.Signature([*own, *options])  # type: ignore[attr-defined]
+    return chosen
+
+
+def start_command(theme: str, area: str) -> str:
+    """The command that starts a proposed group, quoted so it can be pasted into a shell."""
+    import shlex
+
+    return f"shg groups start --theme {shlex.quote(theme)} --area {shlex.quote(area)}"
 
 
 def message(text: str) -> None:
     """A note for the person at the terminal, on stderr so stdout stays clean for pipes.
     Stored text inside it (a theme's name) is shown, never obeyed by the terminal."""
     sys.stderr.write(visible(text) + "\n")
+
+
+def render(view: View, data: Any, fmt: Format, **params: Any) -> None:
+    """`data` (a record or a list of records) as `view` declares it, in the chosen format."""
+    if fmt is Format.JSON:
+        print_json(shaped(view, data))
+    elif fmt is Format.CSV:
+        write_csv(view, data)
+    else:
+        show(view, data, **params)
+
+
+def shaped(view: View, data: Any) -> Any:
+    """The JSON document: each record cut to the view's keys (its parts to theirs); a key
+    the answer lacks is null."""
+    if view.many:
+        return [shaped(view._replace(many=False), row) for row in data]
+    parts = dict(view.parts)
+    return {key: shaped(parts[key], data[key]) if key in parts else data[key] for key in view.keys}
+
+
+def _iso(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(type(value).__name__)
+
+
+def print_json(data: Any) -> None:
+    import json
+
+    document = json.dumps(data, ensure_ascii=False, indent=2, default=_iso)
+    sys.stdout.write(json_visible(document) + "\n")
+
+
+# Left as typed although it starts with + or -: a number, or a phone number (a + then digits,
+# spaces, hyphens, brackets). Neither holds a function name, so a spreadsheet can run nothing.
+_NUMBER_OR_PHONE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?|\+[0-9][0-9 ()\-]*")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: Any) -> str:
+    """One CSV cell: None empty, booleans as in JSON, lists of values joined with `;`,
+    records as JSON text; a cell a spreadsheet would run as a formula starts with `'`."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict) or (
+        isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
+    ):
+        import json
+
+        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
+    elif isinstance(value, list):
+        text = ";".join(csv_cell(v) for v in value)
+    else:
+        text = str(value)
+    if text.startswith(_FORMULA_START) and not _NUMBER_OR_PHONE.fullmatch(text):
+        text = "'" + text
+    return visible(text)
+
+
+def write_csv(view: View, data: Any) -> None:
+    import csv
+
+    # RFC 4180: comma-separated, CRLF line ends, quotes where needed.
+    out = csv.writer(sys.stdout, lineterminator="\r\n")
+    out.writerow(view.keys)
+    for row in data if view.many else [data]:
+        out.writerow([csv_cell(row.get(key)) for key in view.keys])
+
+
+def show(view: View, data: Any, **params: Any) -> None:
+    """What a person reads: sentences on stderr, label: value lines, or a table."""
+    seen = view.for_table(data) if view.for_table else data
+    if view.said:
+        values = {**{key: _cell(value) for key, value in seen.items()}, **params}
+        for text in view.said:
+            if isinstance(text, tuple):
+                singular, plural, count = text
+                text = ngettext(singular, plural, seen[count])
+            else:
+                text = _(text)
+            message(text.format(**values))
+        return
+    if not view.many and isinstance(seen, dict):  # else a record shown as a table (settings)
+        title = _(view.title).format(**{**seen, **params}) if view.title else None
+        fields([(_(header), seen.get(key)) for key, header in view.columns], title)
+        for key, part in view.parts:
+            show(part, data[key], **params)
+        return
+    table(
+        seen,
+        [(key, _(header)) for key, header in view.columns],
+        title=_(view.title).format(**params) if view.title else None,
+        row_style=view.row_style,
+        empty=_(view.empty).format(**params) if view.empty else None,
+    )
 
 
 def _cell(value: Any) -> str:
@@ -38,10 +226,10 @@ def _cell(value: Any) -> str:
 
 
 def table(
-    rows: Sequence[dict[str, Any]],
+    rows: Sequence[Row],
     columns: Sequence[Column],
     title: str | None = None,
-    row_style: Callable[[dict[str, Any]], str | None] | None = None,
+    row_style: Callable[[Row], str | None] | None = None,
     empty: str | None = None,
 ) -> None:
     from rich import box
@@ -81,11 +269,27 @@ def fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
         console.print(f"  {label:<{width}}  {_cell(value)}", markup=False)
 
 
-def rows_out(
-    rows: Sequence[dict[str, Any]], as_json: bool, columns: Sequence[Column], **options: Any
-) -> None:
-    """A list command's answer: the rows as JSON, or a table of the chosen columns."""
-    if as_json:
-        print_json(rows)
-    else:
-        table(rows, columns, **options)
+def _shape_text(view: View) -> str:
+    parts = dict(view.parts)
+    keys = ", ".join(
+        f'"{k}": {_shape_text(parts[k])}' if k in parts else f'"{k}"' for k in view.keys
+    )
+    return f"[{{{keys}}}]" if view.many else f"{{{keys}}}"
+
+
+def json_table() -> str:
+    """The README's table of JSON keys (cog), from the views of every command module, so
+    the contract printed there is the one the commands keep."""
+    import importlib
+    import pkgutil
+
+    import shgroups.cli
+
+    lines = ["| command | `--json` prints |", "|---|---|"]
+    for module in pkgutil.iter_modules(shgroups.cli.__path__):
+        found = vars(importlib.import_module(f"shgroups.cli.{module.name}")).values()
+        for view in (v for v in found if isinstance(v, View) and v.commands):
+            names = ", ".join(f"`{name.strip()}`" for name in view.commands.split(","))
+            note = f" — {view.note}" if view.note else ""
+            lines.append(f"| {names} | `{_shape_text(view)}`{note} |")
+    return "\n".join(lines) + "\n"

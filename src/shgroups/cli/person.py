@@ -5,8 +5,8 @@ from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import JsonOpt, store
-from shgroups.cli.output import message, print_json
+from shgroups.cli.common import store
+from shgroups.cli.output import N_, Format, View, formats, message, render
 from shgroups.cli.retention import audit as audit  # re-exported until cli/__init__.py takes
 from shgroups.cli.retention import checkpoint_owed, scrubbed
 from shgroups.cli.retention import purge as purge  # these two from cli/retention.py itself
@@ -22,26 +22,39 @@ app = typer.Typer(
 IdArg = Annotated[
     int,
     typer.Argument(
+        metavar="REGISTRATION",
         help=_("Any registration id of the person (the one intake add printed)."),
         show_default=False,
     ),
 ]
 YesOpt = Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))]
 
+EXPORT = View(
+    "person export",
+    ("exported_on", "county", "registration", "person", "registrations", "groups", "audit"),
+)
+ERASED = View(
+    "person erase, person withdraw-consent",
+    ("registrations", "erased", "checkpointed", "followups_scrubbed"),
+    said=(N_("Erased the name, contact details and notes of registrations {registrations}."),),
+)
+
 
 @app.command("export")
+@formats
 def export(
     reg_id: IdArg,
     out: Annotated[
         Path | None,
         typer.Option(
+            metavar="PATH",
             help=_(
                 "Write JSON to this file and readable text beside it (.txt), both private (0600)."
             ),
             show_default=False,
         ),
     ] = None,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Everything held about one person: identity, registrations, groups, audit entries."""
     with store() as db:
@@ -55,10 +68,10 @@ def export(
         )
     if out is not None:
         message(_("Wrote {files}.").format(files=" and ".join(map(str, export.files))))
-    elif as_json:
-        print_json(export.doc)
-    else:
+    elif fmt is Format.TABLE:  # a letter, not a table: what a person asked for reads as one
         print(service.export_text(export.doc), end="")
+    else:
+        render(EXPORT, export.doc, fmt)
 
 
 def _confirm(yes: bool, question: str) -> None:
@@ -66,32 +79,28 @@ def _confirm(yes: bool, question: str) -> None:
         typer.confirm(question, abort=True, err=True)
 
 
-def _erased(result: dict[str, Any], as_json: bool) -> None:
-    if as_json:
-        print_json(result)
-        return
-    message(
-        _("Erased the name, contact details and notes of registrations {ids}.").format(
-            ids=", ".join(map(str, result["registrations"]))
-        )
-    )
-    scrubbed(result)
-    checkpoint_owed(result)
+def _erased(result: dict[str, Any], fmt: Format) -> None:
+    render(ERASED, result, fmt)
+    if fmt is Format.TABLE:
+        scrubbed(result)
+        checkpoint_owed(result)
 
 
 @app.command("erase")
-def erase(reg_id: IdArg, yes: YesOpt = False, as_json: JsonOpt = False) -> None:
+@formats
+def erase(reg_id: IdArg, yes: YesOpt = False, fmt: Format = Format.TABLE) -> None:
     """Erase who a person is (name, contact, notes) for good; statistics facts stay."""
     _confirm(yes, _("Erase the identity behind registration {id} for good?").format(id=reg_id))
     with store() as db:
-        _erased(service.erase_person(db, reg_id, today()), as_json)
+        _erased(service.erase_person(db, reg_id, today()), fmt)
 
 
 @app.command("withdraw-consent")
-def withdraw_consent(reg_id: IdArg, yes: YesOpt = False, as_json: JsonOpt = False) -> None:
+@formats
+def withdraw_consent(reg_id: IdArg, yes: YesOpt = False, fmt: Format = Format.TABLE) -> None:
     """The person withdraws consent: their identity is erased."""
     _confirm(
         yes, _("Consent withdrawn for registration {id}: erase the identity?").format(id=reg_id)
     )
     with store() as db:
-        _erased(service.withdraw_consent(db, reg_id, today()), as_json)
+        _erased(service.withdraw_consent(db, reg_id, today()), fmt)

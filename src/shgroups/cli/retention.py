@@ -6,12 +6,31 @@ from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import JsonOpt, state, store, when
-from shgroups.cli.output import message, print_json, rows_out
+from shgroups.cli.common import state, store, when
+from shgroups.cli.output import N_, Format, View, formats, message, render
 from shgroups.dates import today
 from shgroups.i18n import _, ngettext
 from shgroups.services import persons as service
 from shgroups.storage import resolve_path
+
+PURGED = View(
+    "purge",
+    ("dry_run", "expired", "erased", "archive", "checkpointed", "followups_scrubbed"),
+    note="`expired`, `erased`: registration ids",
+)
+AUDIT = View(
+    "audit",
+    ("id", "at", "actor", "action", "entity", "entity_id"),
+    (
+        ("at", N_("When")),
+        ("actor", N_("Who")),
+        ("action", N_("What")),
+        ("entity", N_("Record")),
+        ("entity_id", N_("ID")),
+    ),
+    empty=N_("Nothing recorded."),
+    many=True,
+)
 
 
 def scrubbed(result: dict[str, Any]) -> None:
@@ -42,66 +61,74 @@ def checkpoint_owed(result: dict[str, Any]) -> None:
         )
 
 
+def _ids(ids: list[int]) -> str:
+    return ", ".join(map(str, ids)) or "–"
+
+
+@formats
 def purge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Only show what would go."))] = False,
     archive_to: Annotated[
         Path | None,
         typer.Option(
             "--archive-to",
+            metavar="PATH",
             help=_("First write what is removed to this private file."),
             show_default=False,
         ),
     ] = None,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Apply the retention rules: expire unconfirmed waiting registrations, erase old identities."""
     with store() as db:
         result = service.purge(db, today(), dry_run, archive_to)
-    if as_json:
-        print_json(result)
+    if fmt is not Format.TABLE:
+        render(PURGED, result, fmt)
         return
-    verb = _("would") if dry_run else _("did")
-    message(
-        _("Retention ({verb}): {n} waiting registrations expire: {ids}").format(
-            verb=verb, n=len(result["expired"]), ids=", ".join(map(str, result["expired"])) or "–"
+    expired, erased = result["expired"], result["erased"]
+    if dry_run:
+        message(
+            ngettext(
+                "Would expire {n} waiting registration: {ids}",
+                "Would expire {n} waiting registrations: {ids}",
+                len(expired),
+            ).format(n=len(expired), ids=_ids(expired))
         )
-    )
-    message(
-        _("Retention ({verb}): identities erased for registrations: {ids}").format(
-            verb=verb, ids=", ".join(map(str, result["erased"])) or "–"
+        message(
+            _("Would erase the identities behind registrations: {ids}").format(ids=_ids(erased))
         )
-    )
+    else:
+        message(
+            ngettext(
+                "Expired {n} waiting registration: {ids}",
+                "Expired {n} waiting registrations: {ids}",
+                len(expired),
+            ).format(n=len(expired), ids=_ids(expired))
+        )
+        message(_("Erased the identities behind registrations: {ids}").format(ids=_ids(erased)))
     if result["archive"]:
         message(_("Archived to {path}.").format(path=result["archive"]))
     scrubbed(result)
     checkpoint_owed(result)
 
 
+@formats
 def audit(
     since: Annotated[
-        str | None, typer.Option(help=_("Only from this day, YYYY-MM-DD."), show_default=False)
+        str | None,
+        typer.Option(metavar="DATE", help=_("Only from this day, YYYY-MM-DD."), show_default=False),
     ] = None,
     person: Annotated[
         int | None,
         typer.Option(
-            help=_("Only the records of the person behind this registration id."),
+            metavar="REGISTRATION",
+            help=_("Only the records of the person behind this registration."),
             show_default=False,
         ),
     ] = None,
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Who changed what and when (record ids only, never names)."""
     with store() as db:
         rows = service.list_audit(db, when(since, "--since") if since else None, person)
-    rows_out(
-        rows,
-        as_json,
-        [
-            ("at", _("When")),
-            ("actor", _("Who")),
-            ("action", _("What")),
-            ("entity", _("Record")),
-            ("entity_id", "ID"),
-        ],
-        empty=_("Nothing recorded."),
-    )
+    render(AUDIT, rows, fmt)

@@ -1,11 +1,11 @@
 """`shg settings`: the county's rules, shared by everyone using the database."""
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import JsonOpt, store
-from shgroups.cli.output import print_json, table
+from shgroups.cli.common import store
+from shgroups.cli.output import N_, Format, View, formats, render
 from shgroups.i18n import _
 from shgroups.services import settings as service
 
@@ -15,32 +15,47 @@ app = typer.Typer(
 )
 
 
-def _render(values: dict[str, object], as_json: bool) -> None:
-    if as_json:
-        print_json(values)
-    else:
-        rows = [{"key": k, "value": v, "about": service.DESCRIPTIONS[k]} for k, v in values.items()]
-        table(rows, [("key", _("Setting")), ("value", _("Value")), ("about", _("Meaning"))])
+def _rows(values: dict[str, Any]) -> list[dict[str, Any]]:
+    """One line per setting, with its meaning, for a person."""
+    return [
+        {"key": key, "value": value, "about": service.BY_NAME[key].about()}
+        for key, value in values.items()
+    ]
+
+
+# A record in JSON and CSV (one column per setting), a table of settings for people.
+SETTINGS = View(
+    "settings show, settings set",
+    tuple(setting.name for setting in service.SPEC),
+    (("key", N_("Setting")), ("value", N_("Value")), ("about", N_("Meaning"))),
+    for_table=_rows,
+    note="one key per setting, as `shg settings show` lists them",
+)
 
 
 @app.command("show")
-def show(as_json: JsonOpt = False) -> None:
+@formats
+def show(fmt: Format = Format.TABLE) -> None:
     """Show the settings."""
     with store() as db:
-        _render(service.get_settings(db), as_json)
+        render(SETTINGS, service.get_settings(db), fmt)
 
 
 @app.command("set")
+@formats
 def set_(
     key: Annotated[
         str,
         typer.Argument(
-            help=_("The setting's name, e.g. min_size or sources (`shg settings show` lists them).")
+            metavar="SETTING",
+            help=_(
+                "The setting's name, e.g. min_size or sources (`shg settings show` lists them)."
+            ),
         ),
     ],
-    value: Annotated[str, typer.Argument(help=_("The new value."))],
-    as_json: JsonOpt = False,
+    value: Annotated[str, typer.Argument(metavar="VALUE", help=_("The new value."))],
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Change one setting (validated: min_size ≥ 2, min_size ≤ max_size, …)."""
     with store() as db:
-        _render(service.set_setting(db, key, value), as_json)
+        render(SETTINGS, service.set_setting(db, key, value), fmt)
