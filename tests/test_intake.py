@@ -292,7 +292,7 @@ def test_events_are_recorded_in_the_order_they_happened(run: Run, db: Path) -> N
     register(run, 1)  # registered 2026-10-01
     run("intake", "confirm", "1", "--date", "2026-11-20")
     result = run("intake", "confirm", "1", "--date", "2026-11-10", code=1)
-    assert "--date 2026-11-10 is before registration 1 was last confirmed (2026-11-20)" in (
+    assert "--date: 2026-11-10 is before registration 1 was last confirmed (2026-11-20)" in (
         result.stderr
     )
     result = run("intake", "withdraw", "1", "--date", "2026-11-19", code=1)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import re
 from datetime import date, timedelta
 
+from shgroups import env
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _
 
@@ -17,22 +17,33 @@ _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
-def parse_date(text: str, what: str = "date") -> date:
+def parse_date(text: str, field: str = "date") -> date:
+    """A date typed as YYYY-MM-DD. `field` is the input it was typed in ("date", "as_of");
+    a flag spelling ("--as-of", as `cli.common.when` still passes it) is taken as its field."""
+    field = field.removeprefix("--").replace("-", "_")
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise ValueError
         day = date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidInput(
-            _("{what} {text!r} is not a valid date").format(what=what, text=text),
+            _("{text!r} is not a valid date").format(text=text),
             _("use the ISO form YYYY-MM-DD, e.g. 2026-11-23"),
+            code="date.invalid",
+            field=field,
+            text=text,
         ) from None
     if not FIRST_YEAR <= day.year <= LAST_YEAR:
         raise InvalidInput(
-            _("{what} {text!r} is outside the years shg works with ({first}–{last})").format(
-                what=what, text=text, first=FIRST_YEAR, last=LAST_YEAR
+            _("{text!r} is outside the years shg works with ({first}–{last})").format(
+                text=text, first=FIRST_YEAR, last=LAST_YEAR
             ),
             _("check the year, e.g. 2026-11-23"),
+            code="date.out_of_range",
+            field=field,
+            text=text,
+            first=FIRST_YEAR,
+            last=LAST_YEAR,
         )
     return day
 
@@ -51,18 +62,31 @@ def parse_week(text: str) -> date:
         raise InvalidInput(
             _("week {text!r} is not a valid ISO week").format(text=text),
             _("use the ISO form YYYY-Www, e.g. 2026-W48"),
+            code="week.invalid",
+            field="week",
+            text=text,
         ) from None
 
 
 def today() -> date:
-    override = os.environ.get("SHG_TODAY")
-    if override:
+    override = env.today()
+    if override is None:
+        return date.today()
+    try:
         return parse_date(override, "SHG_TODAY")
-    return date.today()
+    except InvalidInput as exc:
+        # No flag names the variable, so the message does.
+        raise InvalidInput(
+            _("SHG_TODAY: {problem}").format(problem=exc.message),
+            exc.hint,
+            code="env.invalid",
+            field="SHG_TODAY",
+            **exc.params,
+        ) from None
 
 
-def date_or_today(text: str | None, what: str = "date") -> date:
-    return parse_date(text, what) if text else today()
+def date_or_today(text: str | None, field: str = "date") -> date:
+    return parse_date(text, field) if text else today()
 
 
 def week_end(day: date) -> date:
@@ -79,17 +103,26 @@ def not_after_today(on: date, today: date) -> None:
     """Sessions, follow-ups and registrations are recorded after they happen."""
     if on > today:
         raise InvalidInput(
-            _("--date {on} is after today ({today})").format(on=on, today=today),
+            _("{date} is after today ({today})").format(date=on, today=today),
             _("record things on or after the day they happen"),
+            code="date.after_today",
+            field="date",
+            date=on.isoformat(),
+            today=today.isoformat(),
         )
 
 
 def not_before(on: date, earliest: str, event: str) -> None:
-    """Refuse a --date before an earlier event of the same record (ISO date `earliest`)."""
+    """Refuse a date before an earlier event of the same record (ISO date `earliest`)."""
     if on.isoformat() < earliest:
         raise InvalidInput(
-            _("--date {on} is before {event} ({earliest})").format(
-                on=on, event=event, earliest=earliest
+            _("{date} is before {event} ({earliest})").format(
+                date=on, event=event, earliest=earliest
             ),
-            _("check --date: events are recorded in the order they happened"),
+            _("check the date: events are recorded in the order they happened"),
+            code="date.before_event",
+            field="date",
+            date=on.isoformat(),
+            earliest=earliest,
+            event=event,
         )

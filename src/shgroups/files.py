@@ -33,6 +33,8 @@ def _exists(path: Path) -> StorageError:
     return StorageError(
         _("{path} already exists").format(path=path),
         _("choose a new file name; shg never overwrites a file"),
+        code="file.exists",
+        path=str(path),
     )
 
 
@@ -65,6 +67,9 @@ class Staged:
                     "check that the folder {folder} exists, that you may write there and that "
                     "the disk has room"
                 ).format(folder=path.parent.absolute()),
+                code="file.unwritable",
+                path=str(path),
+                reason=exc.strerror,
             ) from None
 
     def _place(self) -> None:

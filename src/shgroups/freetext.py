@@ -14,6 +14,7 @@ import unicodedata
 
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _
+from shgroups.text import field_label
 
 # Characters people (and word processors) put between digit groups, beyond the ASCII ones:
 # every dash (Unicode category Pd), minus signs, and slash and dot look-alikes that NFKC keeps.
@@ -73,16 +74,20 @@ def contains_id_number(text: str) -> bool:
 def check_free_text(
     text: str | None, field: str, force: bool = False, *, forceable: bool = False
 ) -> None:
-    """Refuse text that holds an identity number; the error never repeats the text."""
+    """Refuse text that holds an identity number; the error never repeats the text. `field`
+    is the input's name in the domain's words ("name", "note"). `forceable`: a false alarm
+    may be let through with `force` (a phone number can look like a personnummer)."""
     if not text or (force and forceable) or not contains_id_number(text):
         return
-    hint = _("shg never stores personal identity numbers: leave it out")
-    if forceable:
-        hint += _(", or add --force if it is not one")
     raise InvalidInput(
         _(
             "the {field} contains what looks like a personal identity number "
             "(personnummer or fødselsnummer)"
-        ).format(field=field),
-        hint,
+        ).format(field=field_label(field)),
+        _("shg never stores personal identity numbers: leave it out")
+        if not forceable
+        else _("shg never stores personal identity numbers: leave it out, unless it is not one"),
+        # Two codes: the command line offers --force only for the one that can be forced.
+        code="text.identity_number_forceable" if forceable else "text.identity_number",
+        field=field,
     )

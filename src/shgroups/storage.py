@@ -59,6 +59,8 @@ def busy_timeout() -> float:
                 value=text, most=MAX_BUSY_TIMEOUT
             ),
             _("set it to seconds, e.g. SHG_BUSY_TIMEOUT=30, or unset it"),
+            code="env.invalid",
+            field="SHG_BUSY_TIMEOUT",
         ) from None
     return seconds
 
@@ -80,25 +82,28 @@ def sqlite_error(exc: sqlite3.Error) -> StorageError:
         return StorageError(
             _("the database is busy: another shg command is writing to it"),
             _("try again in a moment"),
+            code="db.busy",
         )
     if "full" in text:
-        return StorageError(_("the disk is full: nothing was written"), _("free some space"))
+        return StorageError(
+            _("the disk is full: nothing was written"), _("free some space"), code="db.disk_full"
+        )
     if "malformed" in text or "not a database" in text or "corrupt" in text:
         return StorageError(
             _("the database file is damaged: {error}").format(error=exc),
-            _(
-                "run `shg db check` to see more, and restore the last good backup with "
-                "`shg db restore`"
-            ),
+            _("check the file, and restore the last good backup"),
+            code="db.damaged",
         )
     if "readonly" in text or "read-only" in text:
         return StorageError(
             _("the database is read-only: nothing was written"),
             _("check the file's permissions, or work on a copy you may write"),
+            code="db.read_only",
         )
     return StorageError(
         _("the database could not be used: {error}").format(error=exc),
-        _("check that --db or $SHG_DB points at your shg database, or restore a backup"),
+        _("check that the path names your shg database, or restore a backup"),
+        code="db.unusable",
     )
 
 
@@ -116,7 +121,9 @@ class Store:
             return self.conn.execute(sql, params)
         except OverflowError:  # an id or count beyond SQLite's 64-bit integers
             raise InvalidInput(
-                _("a number is too large"), _("ids and counts are whole numbers such as 42")
+                _("a number is too large"),
+                _("ids and counts are whole numbers such as 42"),
+                code="number.too_large",
             ) from None
 
     def rows(self, sql: str, params: Params = ()) -> list[dict[str, Any]]:
@@ -178,6 +185,7 @@ class Store:
                     "reading works; to change the register, make the file and its folder "
                     "writable (chmod u+w) or work on a copy"
                 ),
+                code="db.read_only",
             )
         try:
             self.conn.execute("BEGIN IMMEDIATE")
@@ -264,7 +272,9 @@ def _set_pragmas(conn: sqlite3.Connection) -> None:
 def _not_shg(path: Path) -> StorageError:
     return StorageError(
         _("{path} holds no shg database").format(path=path),
-        _("run `shg init` to create one, or point --db / $SHG_DB at your shg database"),
+        _("create a register there, or give the path of your shg database"),
+        code="db.not_shg",
+        path=str(path),
     )
 
 
@@ -283,7 +293,11 @@ def _check_and_migrate(store: Store) -> None:
             _("{path} was made by a newer shg (schema {found}, this shg knows {known})").format(
                 path=store.path, found=version, known=SCHEMA_VERSION
             ),
-            _("upgrade shg: pip install --upgrade shgroups"),
+            _("upgrade shg"),
+            code="db.too_new",
+            path=str(store.path),
+            found=version,
+            known=SCHEMA_VERSION,
         )
     if version < SCHEMA_VERSION:
         migrate(store)
@@ -350,7 +364,9 @@ def _unusable_path(path: Path, exc: OSError) -> StorageError:
     shown = str(path) if len(str(path)) <= 80 else f"{str(path)[:77]}…"
     return StorageError(
         _("{path} cannot be used: {reason}").format(path=shown, reason=exc.strerror or exc),
-        _("check --db or $SHG_DB: it should name your shg database file, e.g. ~/shg/shg.db"),
+        _("give the path of your shg database file, e.g. ~/shg/shg.db"),
+        code="db.unusable_path",
+        path=shown,
     )
 
 
@@ -410,6 +426,8 @@ def create_db(
             raise StorageError(
                 _("there is no folder {folder}").format(folder=path.parent),
                 _("create the folder first, or choose another path"),
+                code="db.no_folder",
+                folder=str(path.parent),
             )
     remove_stale_builds(path)
     building = building_path(path)
@@ -422,6 +440,8 @@ def create_db(
             _("check that you may write in {folder}, or choose another path").format(
                 folder=path.parent.absolute()
             ),
+            code="db.cannot_create",
+            path=str(path),
         ) from None
     store = Store(conn, building)
     try:
@@ -478,4 +498,6 @@ def _exists(path: Path) -> StorageError:
     return StorageError(
         _("{path} already exists").format(path=path),
         _("choose another path, or use the existing database"),
+        code="db.exists",
+        path=str(path),
     )

@@ -19,16 +19,40 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 _CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
+def field_label(field: str) -> str:
+    """A field (`ShgError.field`: "phone", "note" …) as a sentence calls it ("phone number");
+    a field without a label (a setting's name, an environment variable) as it is."""
+    labels = {
+        "name": _("name"),
+        "phone": _("phone number"),
+        "email": _("e-mail address"),
+        "source": _("source"),
+        "note": _("note"),
+        "method": _("method"),
+        "theme": _("theme name"),
+        "area": _("area name"),
+        "starter": _("staff member's name"),
+        "gender": _("gender"),
+        "status": _("status"),
+        "outcome": _("outcome"),
+        "role": _("role"),
+    }
+    return labels.get(field, field)
+
+
 def typed(text: str, field: str, *, multiline: bool = False) -> str:
     """The text as it will be stored (NFC), or InvalidInput naming the field, never the text.
 
-    `multiline` allows line breaks and tabs (notes)."""
+    `field` is the input's name in the domain's words ("note"); `multiline` allows line
+    breaks and tabs (notes)."""
     if (_CONTROL_BUT_LINES if multiline else _CONTROL).search(text):
         raise InvalidInput(
             _("the {field} contains control characters or bytes that are not text").format(
-                field=field
+                field=field_label(field)
             ),
             _("type it again without special keys, or paste it as plain text (UTF-8)"),
+            code="text.control_characters",
+            field=field,
         )
     return unicodedata.normalize("NFC", text)
 

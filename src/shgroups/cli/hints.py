@@ -6,20 +6,114 @@ spreadsheet cells); this table is where the command line adds them.
 """
 
 from collections.abc import Callable
+from typing import Any
 
 from shgroups.errors import ShgError
+from shgroups.i18n import _
 
-# The hint for an error code, formatted with the error's params and `flag` (the flag its
-# field is typed as in the command that failed). A code without an entry keeps the service's
-# own hint.
-HINTS: dict[str, Callable[[], str]] = {}
+# The hint for an error code, formatted with the error's params, `flag` (the flag its field
+# is typed as in the command that failed) and `hint` (the service's own hint, for entries that
+# add to it). A list param reads as "1 or 2". A code without an entry keeps the service's own
+# hint, and so does an entry that needs {flag} when the failed command has none for the field.
+HINTS: dict[str, Callable[[], str]] = {
+    # dates
+    "date.before_event": lambda: _("check {flag}: events are recorded in the order they happened"),
+    # registrations
+    "registration.not_found": lambda: _("`shg intake list` shows the registrations and their ids"),
+    "registration.placed": lambda: _("to take them out: shg groups remove-member {group} {id}"),
+    "registration.erased": lambda: _(
+        "nothing about who they were is kept; `shg audit --person {id}` shows what was done"
+    ),
+    "registration.duplicate": lambda: _(
+        "`shg intake show {id}` shows it; add --force if this is another person"
+    ),
+    "registration.not_same_person": lambda: _(
+        "`shg intake show {id}` shows it; without {flag} a new person is registered"
+    ),
+    "registration.same_name_and_phone": lambda: _(
+        "if it is the same person, add {flag} {ids}; if it is someone else (say a relative on "
+        "the same line), add --new-person"
+    ),
+    "registration.no_consent": lambda: _(
+        "give the information text (version {version}), ask for consent, then add {flag}"
+    ),
+    "registration.other_theme": lambda: _("add --force to place them anyway"),
+    "registration.other_area": lambda: _("add --force to place them anyway"),
+    "person.source_unknown": lambda: _(
+        "{hint} The county keeps the list: shg settings set sources LIST (comma-separated)."
+    ),
+    "text.identity_number_forceable": lambda: _(
+        "shg never stores personal identity numbers: leave it out, or add --force if it is not one"
+    ),
+    # catalogue
+    "theme.unknown": lambda: _("{hint} To add it on purpose, use --new-theme."),
+    "area.unknown": lambda: _("{hint} To add it on purpose, use --new-area."),
+    "staff.unknown": lambda: _("{hint} Add them with `shg staff add NAME`."),
+    "theme.retired": lambda: _("choose another theme; `shg themes list` shows the current ones"),
+    "area.no_default": lambda: _("name one with {flag}"),
+    "theme.already_retired": lambda: _("`shg themes list --retired` shows retired themes"),
+    "theme.still_waiting": lambda: _(
+        "move or withdraw them first: `shg intake list --theme {theme!r}`"
+    ),
+    # groups
+    "group.not_found": lambda: _("`shg groups list` shows the groups and their ids"),
+    "group.not_ready": lambda: _(
+        "`shg groups ready` shows what can start; to start with chosen people, "
+        "give --members 1,2,… (and --force below the minimum)"
+    ),
+    "members.empty": lambda: _("give ids such as {flag} 3,7,12"),
+    "members.too_few": lambda: _("add --force to go ahead anyway"),
+    "members.too_many": lambda: _("add --force to go ahead anyway"),
+    "group.ended": lambda: _("`shg groups list --status running` shows the active groups"),
+    "group.full": lambda: _("add --force to go above the maximum"),
+    "group.closed": lambda: _("open it with `shg groups set {id} --open`, or add --force"),
+    "group.not_member": lambda: _("`shg groups show {group}` lists its members"),
+    "group.sessions_held": lambda: _(
+        "to plan more while it starts: shg groups set {id} --starter-sessions N"
+    ),
+    "followup.group_starting": lambda: _("`shg followups due` lists the groups to follow up"),
+    "followup.group_ended": lambda: _("`shg followups due` lists the groups to follow up"),
+    # files, backups, the database
+    "demo.not_a_demo": lambda: _("give the demo another path, e.g. `shg demo shg-demo.db`"),
+    "backup.exists": lambda: _("choose a new name, or leave PATH out for a dated one"),
+    "backup.keep_too_few": lambda: _("e.g. {flag} 8 keeps two months of weekly backups"),
+    "backup.missing": lambda: _("`shg db info` shows the last backup"),
+    "backup.unusable": lambda: _("choose another backup; `shg db info` lists them"),
+    "restore.other_register": lambda: _(
+        "check --db / $SHG_DB; to replace this register with it anyway, run "
+        "`shg db restore {path} --force` (erasures recorded here are then not re-applied)"
+    ),
+    "restore.schema_drift": lambda: _(
+        "restore into a new register: `shg --db NEW.db init`, then "
+        "`shg --db NEW.db db restore {path} --force`"
+    ),
+    "db.too_new": lambda: _("upgrade shg: pip install --upgrade shgroups"),
+    "db.damaged": lambda: _(
+        "run `shg db check` to see more, and restore the last good backup with `shg db restore`"
+    ),
+    "db.unusable": lambda: _(
+        "check that --db or $SHG_DB points at your shg database, or restore a backup"
+    ),
+    "db.not_shg": lambda: _(
+        "run `shg init` to create one, or point --db / $SHG_DB at your shg database"
+    ),
+    "db.unusable_path": lambda: _(
+        "check --db or $SHG_DB: it should name your shg database file, e.g. ~/shg/shg.db"
+    ),
+}
+
+
+def _shown(value: Any) -> Any:
+    return _(" or ").join(str(v) for v in value) if isinstance(value, list) else value
 
 
 def explain(exc: ShgError, flag: str | None) -> tuple[str, str]:
     """(message, hint) to print for `exc`; `flag` is how the failed command spells its field."""
     hint = exc.hint
-    if exc.code in HINTS:
-        hint = HINTS[exc.code]().format(**exc.params, flag=flag or "")
+    template = HINTS[exc.code]() if exc.code in HINTS else None
+    if template is not None and (flag or "{flag}" not in template):
+        params = {name: _shown(value) for name, value in exc.params.items()}
+        hint = template.format(**params, flag=flag or "", hint=exc.hint).strip()
     message = exc.message
     if flag and exc.field:
         message = f"{flag}: {message}"

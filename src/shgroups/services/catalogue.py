@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from shgroups.enums import Role
 from shgroups.errors import Conflict, InvalidInput, NotFound
-from shgroups.i18n import _
+from shgroups.i18n import _, ngettext
 from shgroups.names import clean, did_you_mean, name_key, suggest
+from shgroups.services.choices import one_of
 from shgroups.storage import Store
 from shgroups.text import typed
 
 CHECKOUT_DATA = Path(__file__).resolve().parents[3] / "data"
 
-# kind -> (table, alias table or None, what the user calls it, the flag that creates one)
+# kind -> (table, alias table or None, the field a name of this kind is typed in)
 _KINDS = {
-    "theme": ("themes", "theme_aliases", "theme", "--new-theme"),
-    "area": ("areas", None, "area", "--new-area"),
-    "staff": ("staff", None, "staff member", None),
+    "theme": ("themes", "theme_aliases", "theme"),
+    "area": ("areas", None, "area"),
+    "staff": ("staff", None, "starter"),  # staff are named where a group's starter is
 }
+
+
+def _what(kind: str) -> str:
+    """What the user calls a kind, in a sentence."""
+    return {"theme": _("theme"), "area": _("area"), "staff": _("staff member")}[kind]
 
 
 def load_catalogue() -> list[dict[str, Any]]:
@@ -34,18 +41,21 @@ def load_catalogue() -> list[dict[str, Any]]:
     return themes
 
 
-def _check_name(text: str, what: str) -> str:
-    name = clean(typed(text, _("{what} name").format(what=what)))
+def _check_name(text: str, kind: str) -> str:
+    field = _KINDS[kind][2]
+    name = clean(typed(text, field))
     if not name or len(name) > 120:
         raise InvalidInput(
-            _("{what} name must be 1 to 120 characters").format(what=what),
+            _("a {what} name must be 1 to 120 characters").format(what=_what(kind)),
             _("give a name such as {example!r}").format(example="Jönköping"),
+            code=f"{kind}.name_length",
+            field=field,
         )
     return name
 
 
 def _lookup(store: Store, kind: str, text: str) -> dict[str, Any] | None:
-    table, aliases, _what, _flag = _KINDS[kind]
+    table, aliases, _field = _KINDS[kind]
     key = name_key(text)
     found = store.row(f"SELECT * FROM {table} WHERE key = ?", (key,))
     if found is None and aliases:
@@ -58,8 +68,8 @@ def _lookup(store: Store, kind: str, text: str) -> dict[str, Any] | None:
 
 def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
     """Find a theme, area or staff member by name, or fail with "did you mean" suggestions."""
-    table, aliases, what, flag = _KINDS[kind]
-    found = _lookup(store, kind, typed(text, what))
+    table, aliases, field = _KINDS[kind]
+    found = _lookup(store, kind, typed(text, field))
     if found is not None:
         return found
     names = [r["name"] for r in store.rows(f"SELECT name FROM {table}")]
@@ -81,37 +91,85 @@ def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
         near = list(dict.fromkeys(near))
     else:
         near = suggest(text, names)
-    hints = [did_you_mean(near)] if near else []
-    if flag:
-        hints.append(_("To add it on purpose, use {flag}.").format(flag=flag))
-    elif kind == "staff":
-        hints.append(_("Add them with `shg staff add NAME`."))
+    # The command line adds how to create one (hints.py); an importer only the suggestions.
     raise NotFound(
-        _("unknown {what} {name!r}").format(what=what, name=clean(text)), " ".join(hints)
+        _("unknown {what} {name!r}").format(what=_what(kind), name=clean(text)),
+        did_you_mean(near),
+        code=f"{kind}.unknown",
+        field=field,
+        name=clean(text),
+        suggestions=near,
     )
 
 
-def resolve_theme(store: Store, text: str, *, create: bool = False) -> dict[str, Any]:
-    if create and _lookup(store, "theme", text) is None:
-        return get_theme(store, add_theme(store, text))
+def resolve_theme(store: Store, text: str) -> dict[str, Any]:
+    """A theme that takes new registrations (not retired)."""
     theme = resolve(store, "theme", text)
     if theme["retired_on"]:
         raise Conflict(
             _("theme {name!r} is retired").format(name=theme["name"]),
-            _("choose another theme; `shg themes list` shows the current ones"),
+            _("choose another theme"),
+            code="theme.retired",
+            field="theme",
+            theme=theme["name"],
         )
     return theme
 
 
-def resolve_area(store: Store, text: str | None, *, create: bool = False) -> dict[str, Any]:
+def resolve_area(store: Store, text: str | None) -> dict[str, Any]:
+    """The area named, or the default area for None."""
     if text is None:
         found = store.row("SELECT * FROM areas WHERE is_default = 1 ORDER BY id LIMIT 1")
         if found is None:
-            raise NotFound(_("there is no default area"), _("name one with --area"))
+            raise NotFound(
+                _("there is no default area"),
+                _("name an area"),
+                code="area.no_default",
+                field="area",
+            )
         return found
-    if create and _lookup(store, "area", text) is None:
-        return get_area(store, add_area(store, text))
     return resolve(store, "area", text)
+
+
+class Choice(NamedTuple):
+    """A theme or area a registration names: its id, or None when the registration creates
+    it (on purpose: --new-theme, --new-area) as it is written."""
+
+    id: int | None
+    name: str
+
+
+def choose(
+    store: Store,
+    kind: str,
+    text: str | None,
+    *,
+    create: bool = False,
+    pending: Choice | None = None,
+) -> Choice:
+    """A theme or area for a registration, checked but not written (see `made`). `create`:
+    a name not known yet is to be created; `pending`: one already to be created for this
+    registration, which an alternative choice may name again."""
+    if pending is not None and pending.id is None and text is not None:
+        if name_key(text) == name_key(pending.name):
+            return pending
+    if create and text is not None and _lookup(store, kind, text) is None:
+        return Choice(None, _check_name(text, kind))
+    # A theme is always named; only an area may be left to the default.
+    found = (
+        resolve_area(store, text) if kind == "area" or text is None else resolve_theme(store, text)
+    )
+    return Choice(found["id"], found["name"])
+
+
+def made(store: Store, kind: str, choice: Choice) -> int:
+    """The id of a chosen theme or area, created now (inside the caller's write) if it is new."""
+    if choice.id is not None:
+        return choice.id
+    found = _lookup(store, kind, choice.name)  # created for an earlier choice of the same row
+    if found is not None:
+        return int(found["id"])
+    return add_theme(store, choice.name) if kind == "theme" else add_area(store, choice.name)
 
 
 def get_theme(store: Store, theme_id: int) -> dict[str, Any]:
@@ -130,8 +188,11 @@ def _refuse_taken(store: Store, kind: str, name: str) -> None:
     existing = _lookup(store, kind, name)
     if existing is not None:
         raise Conflict(
-            _("{what} {name!r} already exists").format(what=_KINDS[kind][2], name=existing["name"]),
+            _("{what} {name!r} already exists").format(what=_what(kind), name=existing["name"]),
             _("use the existing one, or choose another name"),
+            code=f"{kind}.exists",
+            field=_KINDS[kind][2],
+            name=existing["name"],
         )
 
 
@@ -142,7 +203,7 @@ def add_theme(
     labels: dict[str, str] | None = None,
 ) -> int:
     """Add a theme (inside the caller's transaction)."""
-    name = _check_name(name, _("theme"))
+    name = _check_name(name, "theme")
     _refuse_taken(store, "theme", name)
     labels = labels or {}
     theme_id = store.insert(
@@ -197,7 +258,7 @@ def create_theme(store: Store, name: str, aliases: list[str]) -> dict[str, Any]:
 def rename_theme(store: Store, old: str, new: str) -> dict[str, Any]:
     with store.write():
         theme = resolve(store, "theme", old)
-        name = _check_name(new, _("theme"))
+        name = _check_name(new, "theme")
         existing = _lookup(store, "theme", name)
         if existing is not None and existing["id"] != theme["id"]:
             _refuse_taken(store, "theme", name)
@@ -220,7 +281,9 @@ def retire_theme(store: Store, name: str, on: str) -> dict[str, Any]:
         if theme["retired_on"]:
             raise Conflict(
                 _("theme {name!r} is already retired").format(name=theme["name"]),
-                _("`shg themes list --retired` shows retired themes"),
+                _("a retired theme stays in the history"),
+                code="theme.already_retired",
+                theme=theme["name"],
             )
         waiting = store.value(
             "SELECT count(*) FROM registrations WHERE theme_id = ? AND status = 'waiting'",
@@ -228,10 +291,15 @@ def retire_theme(store: Store, name: str, on: str) -> dict[str, Any]:
         )
         if waiting:
             raise Conflict(
-                _("{n} people still wait for theme {name!r}").format(n=waiting, name=theme["name"]),
-                _("move or withdraw them first: `shg intake list --theme {name!r}`").format(
-                    name=theme["name"]
-                ),
+                ngettext(
+                    "{n} person still waits for theme {name!r}",
+                    "{n} people still wait for theme {name!r}",
+                    waiting,
+                ).format(n=waiting, name=theme["name"]),
+                _("move or withdraw them first"),
+                code="theme.still_waiting",
+                theme=theme["name"],
+                waiting=waiting,
             )
         store.execute("UPDATE themes SET retired_on = ? WHERE id = ?", (on, theme["id"]))
         store.audit("theme.retire", "theme", theme["id"])
@@ -240,7 +308,7 @@ def retire_theme(store: Store, name: str, on: str) -> dict[str, Any]:
 
 def add_area(store: Store, name: str, digital: bool = False, default: bool = False) -> int:
     """Add an area (inside the caller's transaction)."""
-    name = _check_name(name, _("area"))
+    name = _check_name(name, "area")
     _refuse_taken(store, "area", name)
     if default:
         store.execute("UPDATE areas SET is_default = 0")
@@ -271,12 +339,9 @@ def list_areas(store: Store) -> list[dict[str, Any]]:
 
 
 def add_staff(store: Store, name: str, role: str) -> dict[str, Any]:
-    if role not in ("starter", "coordinator"):
-        raise InvalidInput(
-            _("unknown role {role!r}").format(role=role), _("use starter or coordinator")
-        )
+    role = one_of(Role, role, "role")
     with store.write():
-        name = _check_name(name, _("staff"))
+        name = _check_name(name, "staff")
         _refuse_taken(store, "staff", name)
         staff_id = store.insert("staff", {"name": name, "key": name_key(name), "role": role})
         store.audit("staff.add", "staff", staff_id)

@@ -3,19 +3,36 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TypedDict
 
 from shgroups.dates import not_after_today, not_before, week_end
-from shgroups.errors import Conflict, InvalidInput
+from shgroups.enums import GroupStatus, Outcome
+from shgroups.errors import Conflict
 from shgroups.freetext import check_free_text
 from shgroups.i18n import _
 from shgroups.services import catalogue
+from shgroups.services.choices import one_of
 from shgroups.services.groups import NEXT_FOLLOWUP_SQL, get_group
 from shgroups.services.intake import check_note
 from shgroups.storage import Store
 from shgroups.text import typed
 
-OUTCOMES = ("ok", "needs-support", "ending")
+
+class DueFollowup(TypedDict):
+    """A row of `followups due` (docs/design.md §4); a TypedDict as in services/groups.py."""
+
+    group: int
+    theme: str
+    area: str
+    due: str
+    starter: str | None
+    days_overdue: int
+
+
+class FollowupAdded(TypedDict):
+    group: int
+    next_due: str | None
+    outcome: str
 
 
 # Only running groups are read (index on status), so the cost follows the groups that run
@@ -32,7 +49,7 @@ SELECT g.id AS "group", t.name AS theme, a.name AS area, {NEXT_FOLLOWUP_SQL} AS 
 """
 
 
-def due(store: Store, as_of: date, starter: str | None = None) -> list[dict[str, Any]]:
+def due(store: Store, as_of: date, starter: str | None = None) -> list[DueFollowup]:
     """Running groups whose next follow-up falls on or before the Sunday of as_of's ISO week."""
     starter_name = catalogue.resolve(store, "staff", starter)["name"] if starter else None
     rows = store.rows(
@@ -41,7 +58,7 @@ def due(store: Store, as_of: date, starter: str | None = None) -> list[dict[str,
     )
     for r in rows:
         r["days_overdue"] = max(0, (as_of - date.fromisoformat(r["due"])).days)
-    return rows
+    return rows  # type: ignore[return-value]  # DUE_SQL's columns and days_overdue
 
 
 def add_followup(
@@ -52,31 +69,35 @@ def add_followup(
     outcome: str,
     method: str | None = None,
     note: str | None = None,
-) -> dict[str, Any]:
+) -> FollowupAdded:
     not_after_today(on, today)
-    if outcome not in OUTCOMES:
-        raise InvalidInput(
-            _("unknown outcome {value!r}").format(value=outcome),
-            _("use one of: {values}").format(values=", ".join(OUTCOMES)),
-        )
+    outcome = one_of(Outcome, outcome, "outcome")
     # Notes and methods are the group's, not a person's, but a coordinator may still write a
     # name or a number in them: see the erasure's scrub in services/persons.py.
-    method = typed(method, "--method") if method is not None else None
-    note = typed(note, "--note", multiline=True) if note is not None else None
+    method = typed(method, "method") if method is not None else None
+    note = typed(note, "note", multiline=True) if note is not None else None
     check_note(note)
-    check_free_text(method, "--method")
+    check_free_text(method, "method")
     with store.write():
         group = get_group(store, group_id)
-        if group["status"] != "running":
+        if group["status"] == GroupStatus.STARTING:
             raise Conflict(
                 _("group {id} is {status}: follow-ups start after the starter phase").format(
                     id=group_id, status=group["status"]
-                )
-                if group["status"] == "starting"
-                else _("group {id} has ended").format(id=group_id),
-                _("`shg followups due` lists the groups to follow up"),
+                ),
+                _("follow up the groups that run"),
+                code="followup.group_starting",
+                id=group_id,
             )
-        not_before(on, group["handover_on"], _("the group was handed over"))
+        if group["status"] == GroupStatus.ENDED:
+            raise Conflict(
+                _("group {id} has ended").format(id=group_id),
+                _("follow up the groups that run"),
+                code="followup.group_ended",
+                id=group_id,
+            )
+        # A running group has been handed over, so handover_on is set.
+        not_before(on, group["handover_on"] or "", _("the group was handed over"))
         last = store.value("SELECT max(done_on) FROM followups WHERE group_id = ?", (group_id,))
         if last is not None:
             not_before(on, last, _("the group's last follow-up"))

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from shgroups.dates import not_after_today, not_before
+from shgroups.enums import GroupStatus, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound
-from shgroups.i18n import _
+from shgroups.i18n import _, ngettext
 from shgroups.services import catalogue
-from shgroups.services.intake import not_before_latest, waiting_registration
+from shgroups.services.choices import one_of
+from shgroups.services.intake import not_before_latest, set_status, waiting_registration
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
-
-GROUP_STATUSES = ("starting", "running", "ended")
 
 # One row per group with what lists, `show` and `followups due` need. The next follow-up is
 # counted from the last one done, else from the handover (the last starter session).
@@ -37,38 +38,122 @@ SELECT g.id, t.name AS theme, a.name AS area, g.status, g.started_on, s.name AS 
 """
 
 
-def _shape(row: dict[str, Any]) -> dict[str, Any]:
+class Group(TypedDict):
+    """A group as `groups list` and `groups show` print it (and as the services use it).
+
+    TypedDicts here and in the other services: these are the JSON documents scripts rely on
+    (docs/design.md §4), so at run time a dict, printed as it is, whose keys are declared once
+    for mypy, for the command line's views and for the README's table of JSON keys."""
+
+    id: int
+    theme: str
+    area: str
+    status: str
+    started_on: str
+    starter: str | None
+    starter_sessions: int
+    sessions_held: int
+    followup_weeks: int
+    handover_on: str | None
+    ended_on: str | None
+    open: bool
+    next_followup: str | None
+    members: list[int]  # registration ids of the current members
+
+
+class Member(TypedDict):
+    id: int  # the registration
+    name: str | None  # None after erasure
+    joined_on: str
+    left_on: str | None
+
+
+class Session(TypedDict):
+    number: int
+    date: str
+    attended: int | None
+
+
+class Followup(TypedDict):
+    date: str
+    outcome: str
+    method: str | None
+    note: str | None
+
+
+class GroupDetail(Group):
+    """`groups show`: a group with every stay, session and follow-up."""
+
+    member_list: list[Member]
+    sessions: list[Session]
+    followups: list[Followup]
+
+
+class Started(TypedDict):
+    id: int
+    status: str
+    members: list[int]
+    theme: str
+    area: str
+    starter: str | None
+    next_followup: str | None
+
+
+class Membership(TypedDict):
+    group: int
+    members: list[int]
+
+
+class Removed(Membership):
+    registration: int
+    status: str
+
+
+class Ended(TypedDict):
+    id: int
+    status: str
+    ended_on: str
+
+
+class SessionAdded(TypedDict):
+    group: int
+    number: int
+    of: int
+    group_status: str
+    next_followup: str | None
+
+
+def _shape(row: dict[str, Any]) -> Group:
     ids = row.pop("member_ids")
     row["members"] = sorted(int(x) for x in ids.split(",")) if ids else []
     row["open"] = bool(row["open"])
-    return row
+    return row  # type: ignore[return-value]  # GROUP_SQL's columns
 
 
-def list_groups(store: Store, status: str | None = None) -> list[dict[str, Any]]:
-    if status is not None and status not in GROUP_STATUSES:
-        raise InvalidInput(
-            _("unknown status {status!r}").format(status=status),
-            _("use one of: {values}").format(values=", ".join(GROUP_STATUSES)),
-        )
+def list_groups(store: Store, status: str | None = None) -> list[Group]:
+    if status is not None:
+        status = one_of(GroupStatus, status, "status")
     rows = store.rows(
         GROUP_SQL + " WHERE (? IS NULL OR g.status = ?) ORDER BY g.id", (status, status)
     )
     return [_shape(r) for r in rows]
 
 
-def get_group(store: Store, group_id: int) -> dict[str, Any]:
+def get_group(store: Store, group_id: int) -> Group:
     found = store.row(GROUP_SQL + " WHERE g.id = ?", (group_id,))
     if found is None:
         raise NotFound(
             _("there is no group {id}").format(id=group_id),
-            _("`shg groups list` shows the groups and their ids"),
+            _("the list of groups shows their ids"),
+            code="group.not_found",
+            id=group_id,
         )
     return _shape(found)
 
 
-def show_group(store: Store, group_id: int) -> dict[str, Any]:
-    group = get_group(store, group_id)
-    group["member_list"] = store.rows(
+def show_group(store: Store, group_id: int) -> GroupDetail:
+    group: GroupDetail = get_group(store, group_id)  # type: ignore[assignment]  # filled below
+    group["member_list"] = store.rows(  # type: ignore[typeddict-item]
         """SELECT m.registration_id AS id, p.name, m.joined_on, m.left_on
              FROM group_members m JOIN registrations r ON r.id = m.registration_id
              LEFT JOIN persons p ON p.id = r.person_id
@@ -76,11 +161,11 @@ def show_group(store: Store, group_id: int) -> dict[str, Any]:
             ORDER BY m.left_on IS NOT NULL, m.joined_on, m.registration_id, m.id""",
         (group_id,),
     )
-    group["sessions"] = store.rows(
+    group["sessions"] = store.rows(  # type: ignore[typeddict-item]
         "SELECT number, held_on AS date, attended FROM sessions WHERE group_id = ? ORDER BY number",
         (group_id,),
     )
-    group["followups"] = store.rows(
+    group["followups"] = store.rows(  # type: ignore[typeddict-item]
         "SELECT done_on AS date, outcome, method, note FROM followups "
         "WHERE group_id = ? ORDER BY done_on, id",
         (group_id,),
@@ -95,7 +180,12 @@ def _check_size(count: int, settings: dict[str, Any], force: bool) -> None:
             _("a group needs {lo} to {hi} members; this one would have {n}").format(
                 lo=lo, hi=hi, n=count
             ),
-            _("add --force to go ahead anyway"),
+            _("the county's rule can be overridden for one group"),
+            code="members.too_few" if count < lo else "members.too_many",
+            field="members",
+            min=lo,
+            max=hi,
+            n=count,
         )
 
 
@@ -104,18 +194,14 @@ def _place(store: Store, group_id: int, reg_id: int, on: date) -> None:
         "INSERT INTO group_members (group_id, registration_id, joined_on) VALUES (?, ?, ?)",
         (group_id, reg_id, on.isoformat()),
     )
-    store.execute(
-        "UPDATE registrations SET status = 'placed', status_on = ? WHERE id = ?",
-        (on.isoformat(), reg_id),
-    )
-    store.audit("registration.placed", "registration", reg_id)
+    set_status(store, reg_id, RegistrationStatus.PLACED, on)
 
 
 def _waiting_member(store: Store, reg_id: int, on: date) -> dict[str, Any]:
     return waiting_registration(store, reg_id, _("only waiting registrations can join a group"), on)
 
 
-def _check_wants(store: Store, reg: dict[str, Any], group: dict[str, Any], force: bool) -> None:
+def _check_wants(store: Store, reg: dict[str, Any], group: Mapping[str, Any], force: bool) -> None:
     """The person asked for the group's theme and area (first or alternative choice)."""
     if force:
         return
@@ -129,7 +215,10 @@ def _check_wants(store: Store, reg: dict[str, Any], group: dict[str, Any], force
                 _("registration {id} does not wait for {name!r}").format(
                     id=reg["id"], name=group[kind]
                 ),
-                _("add --force to place them anyway"),
+                _("they can be placed anyway"),
+                code=f"registration.other_{kind}",
+                id=reg["id"],
+                **{kind: group[kind]},
             )
 
 
@@ -145,7 +234,7 @@ def start_group(
     on: date,
     today: date,
     force: bool = False,
-) -> dict[str, Any]:
+) -> Started:
     not_after_today(on, today)
     with store.write():
         settings = get_settings(store)
@@ -169,16 +258,26 @@ def start_group(
                     _("no group is ready for {theme!r} in {area!r}").format(
                         theme=t["name"], area=a["name"]
                     ),
-                    _(
-                        "`shg groups ready` shows what can start; to start with chosen people, "
-                        "give --members 1,2,… (and --force below the minimum)"
-                    ),
+                    _("a group can also start with chosen people"),
+                    code="group.not_ready",
+                    theme=t["name"],
+                    area=a["name"],
                 )
             members = proposal["members"]
         if not members:
-            raise InvalidInput(_("--members lists nobody"), _("give ids such as --members 3,7,12"))
+            raise InvalidInput(
+                _("the list of members is empty"),
+                _("give registration ids"),
+                code="members.empty",
+                field="members",
+            )
         if len(set(members)) != len(members):
-            raise InvalidInput(_("--members names someone twice"), _("list each id once"))
+            raise InvalidInput(
+                _("the list of members names someone twice"),
+                _("list each id once"),
+                code="members.twice",
+                field="members",
+            )
         for reg_id in members:
             reg = _waiting_member(store, reg_id, on)
             _check_wants(
@@ -193,7 +292,7 @@ def start_group(
             {
                 "theme_id": t["id"],
                 "area_id": a["id"],
-                "status": "starting",
+                "status": GroupStatus.STARTING,
                 "started_on": on.isoformat(),
                 "starter_id": staff_id,
                 "starter_sessions": sessions,
@@ -220,33 +319,48 @@ def start_group(
 def _check_plan(sessions: int | None, weeks: int | None) -> None:
     if sessions is not None and not 0 <= sessions <= 20:
         raise InvalidInput(
-            _("--starter-sessions must be between 0 and 20"),
+            _("the number of starter sessions must be between {min} and {max}").format(
+                min=0, max=20
+            ),
             _("the usual is 4 (1–3 in Norway, 4–6 in Västmanland)"),
+            code="starter_sessions.out_of_range",
+            field="starter_sessions",
+            min=0,
+            max=20,
         )
     if weeks is not None and not 1 <= weeks <= 52:
-        raise InvalidInput(_("--followup-weeks must be between 1 and 52"), _("the usual is 6"))
+        raise InvalidInput(
+            _("the weeks between follow-ups must be between {min} and {max}").format(min=1, max=52),
+            _("the usual is 6"),
+            code="followup_weeks.out_of_range",
+            field="followup_weeks",
+            min=1,
+            max=52,
+        )
 
 
 def _hand_over(store: Store, group_id: int, on: date) -> None:
     store.execute(
-        "UPDATE groups SET status = 'running', handover_on = ? WHERE id = ?",
-        (on.isoformat(), group_id),
+        "UPDATE groups SET status = ?, handover_on = ? WHERE id = ?",
+        (GroupStatus.RUNNING, on.isoformat(), group_id),
     )
 
 
-def _active_group(store: Store, group_id: int) -> dict[str, Any]:
+def _active_group(store: Store, group_id: int) -> Group:
     group = get_group(store, group_id)
-    if group["status"] == "ended":
+    if group["status"] == GroupStatus.ENDED:
         raise Conflict(
             _("group {id} has ended").format(id=group_id),
-            _("`shg groups list --status running` shows the active groups"),
+            _("choose one of the groups that run or start"),
+            code="group.ended",
+            id=group_id,
         )
     return group
 
 
 def add_member(
     store: Store, group_id: int, reg_id: int, on: date, today: date, force: bool = False
-) -> dict[str, Any]:
+) -> Membership:
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
@@ -256,12 +370,17 @@ def add_member(
         if not force and len(group["members"]) >= settings["max_size"]:
             raise Conflict(
                 _("group {id} is full ({n} members)").format(id=group_id, n=len(group["members"])),
-                _("add --force to go above the maximum"),
+                _("the county's maximum can be overridden for one group"),
+                code="group.full",
+                id=group_id,
+                n=len(group["members"]),
             )
         if not force and not group["open"]:
             raise Conflict(
                 _("group {id} is closed to new members").format(id=group_id),
-                _("open it with `shg groups set {id} --open`, or add --force").format(id=group_id),
+                _("open it first"),
+                code="group.closed",
+                id=group_id,
             )
         ids = store.row("SELECT theme_id, area_id FROM groups WHERE id = ?", (group_id,))
         _check_wants(store, reg, {**group, **(ids or {})}, force)
@@ -272,7 +391,7 @@ def add_member(
 
 def remove_member(
     store: Store, group_id: int, reg_id: int, on: date, today: date, requeue: bool = False
-) -> dict[str, Any]:
+) -> Removed:
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
@@ -281,7 +400,10 @@ def remove_member(
                 _("registration {id} is not a member of group {group}").format(
                     id=reg_id, group=group_id
                 ),
-                _("`shg groups show {group}` lists its members").format(group=group_id),
+                _("the group's members are listed with it"),
+                code="group.not_member",
+                id=reg_id,
+                group=group_id,
             )
         # Only the current stay: an earlier one (before a requeue) keeps its own dates.
         current = "group_id = ? AND registration_id = ? AND left_on IS NULL"
@@ -293,16 +415,9 @@ def remove_member(
             f"UPDATE group_members SET left_on = ? WHERE {current}",
             (on.isoformat(), group_id, reg_id),
         )
-        status = "waiting" if requeue else "withdrawn"
-        # Back in the queue the registration is renewed: time in a group is not unconfirmed
-        # waiting, and the old confirmation date would let today's purge expire it.
-        store.execute(
-            "UPDATE registrations SET status = :status, status_on = :on, "
-            "confirmed_on = CASE WHEN :requeue THEN :on ELSE confirmed_on END WHERE id = :id",
-            {"status": status, "on": on.isoformat(), "requeue": requeue, "id": reg_id},
-        )
+        status = RegistrationStatus.WAITING if requeue else RegistrationStatus.WITHDRAWN
         store.audit("group.remove-member", "group", group_id)
-        store.audit("registration.left-group", "registration", reg_id)
+        set_status(store, reg_id, status, on, action="registration.left-group", renew=requeue)
         return {
             "group": group_id,
             "members": get_group(store, group_id)["members"],
@@ -311,7 +426,7 @@ def remove_member(
         }
 
 
-def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, Any]:
+def end_group(store: Store, group_id: int, on: date, today: date) -> Ended:
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
@@ -335,8 +450,8 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, A
             ],
         )
         store.execute(
-            "UPDATE groups SET status = 'ended', ended_on = ? WHERE id = ?",
-            (on.isoformat(), group_id),
+            "UPDATE groups SET status = ?, ended_on = ? WHERE id = ?",
+            (GroupStatus.ENDED, on.isoformat(), group_id),
         )
         store.execute(
             "UPDATE group_members SET left_on = ? WHERE group_id = ? AND left_on IS NULL",
@@ -345,7 +460,7 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> dict[str, A
         store.audit("group.end", "group", group_id)
         for reg_id in group["members"]:
             store.audit("registration.left-group", "registration", reg_id)
-        return {"id": group_id, "status": "ended", "ended_on": on.isoformat()}
+        return {"id": group_id, "status": GroupStatus.ENDED, "ended_on": on.isoformat()}
 
 
 def set_group(
@@ -356,23 +471,32 @@ def set_group(
     followup_weeks: int | None,
     starter: str | None,
     open_: bool | None,
-) -> dict[str, Any]:
+) -> Group:
     _check_plan(starter_sessions, followup_weeks)
     with store.write():
         group = _active_group(store, group_id)
         if starter_sessions is not None:
-            if group["status"] != "starting":
+            if group["status"] != GroupStatus.STARTING:
                 raise Conflict(
                     _("group {id} has finished its starter phase").format(id=group_id),
                     _("starter sessions can only be changed while the group is starting"),
+                    code="group.not_starting",
+                    field="starter_sessions",
+                    id=group_id,
                 )
             held = group["sessions_held"]
             if starter_sessions < held:
                 raise InvalidInput(
-                    _("group {id} has already held {n} starter sessions").format(
-                        id=group_id, n=held
-                    ),
+                    ngettext(
+                        "group {id} has already held {n} starter session",
+                        "group {id} has already held {n} starter sessions",
+                        held,
+                    ).format(id=group_id, n=held),
                     _("give {n} or more").format(n=held),
+                    code="starter_sessions.below_held",
+                    field="starter_sessions",
+                    id=group_id,
+                    n=held,
                 )
             store.execute(
                 "UPDATE groups SET starter_sessions = ? WHERE id = ?", (starter_sessions, group_id)
@@ -398,27 +522,34 @@ def set_group(
 
 def add_session(
     store: Store, group_id: int, on: date, today: date, attended: int | None = None
-) -> dict[str, Any]:
+) -> SessionAdded:
     not_after_today(on, today)
     with store.write():
         group = _active_group(store, group_id)
-        if group["status"] != "starting":
+        if group["status"] != GroupStatus.STARTING:
             raise Conflict(
-                _("group {id} has held all {n} planned starter sessions").format(
-                    id=group_id, n=group["starter_sessions"]
-                ),
-                _("to plan more while it starts: shg groups set {id} --starter-sessions N").format(
-                    id=group_id
-                ),
+                ngettext(
+                    "group {id} has held its {n} planned starter session",
+                    "group {id} has held all {n} planned starter sessions",
+                    group["starter_sessions"],
+                ).format(id=group_id, n=group["starter_sessions"]),
+                _("more sessions can be planned only while a group starts"),
+                code="group.sessions_held",
+                id=group_id,
+                n=group["starter_sessions"],
             )
         last = store.value("SELECT max(held_on) FROM sessions WHERE group_id = ?", (group_id,))
         not_before(on, last or group["started_on"], _("the group's last session or start"))
         if attended is not None and not 0 <= attended <= len(group["members"]):
             raise InvalidInput(
-                _("--attended {n} is not between 0 and the group's {m} members").format(
+                _("{n} is not between 0 and the group's {m} members").format(
                     n=attended, m=len(group["members"])
                 ),
                 _("count the members who came, not the starter"),
+                code="attended.out_of_range",
+                field="attended",
+                n=attended,
+                m=len(group["members"]),
             )
         number = group["sessions_held"] + 1
         store.execute(

@@ -3,26 +3,160 @@
 from __future__ import annotations
 
 import re
-import shlex
+from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from shgroups.dates import not_after_today, not_before
+from shgroups.enums import Gender, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.freetext import check_free_text
 from shgroups.i18n import _
 from shgroups.names import clean, did_you_mean, name_key, suggest
 from shgroups.services import catalogue
+from shgroups.services.choices import one_of
 from shgroups.services.settings import get_settings, source_list
 from shgroups.storage import Store
 from shgroups.text import typed
 
-GENDERS = ("woman", "man", "other")
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{4,24}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-PERSON_FIELDS = ("name", "phone", "email", "gender", "birth_year", "source", "note")
+# --- inputs ------------------------------------------------------------------------------------
+#
+# Frozen dataclasses: a caller builds one per row (the command line from its options, a future
+# importer from a spreadsheet line) and the services never change it; the fields are checked
+# by mypy where they are made, so a new person field is added here and where it is typed.
+
+
+@dataclass(frozen=True)
+class PersonInput:
+    """Who someone is, as typed: identity (name, phone, email, note) and the facts kept for
+    statistics (gender, birth year, source)."""
+
+    name: str
+    phone: str | None = None
+    email: str | None = None
+    gender: str | None = None
+    birth_year: int | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class RegistrationInput:
+    """One registration as asked for. `same_as` (a registration id) or `new_person` says who
+    they are when they share a name and phone with someone registered; `force` goes ahead
+    despite a possible duplicate or identity number, and then also means a new person."""
+
+    person: PersonInput
+    theme: str
+    on: date
+    area: str | None = None  # None: the default area
+    also_themes: tuple[str, ...] = ()
+    also_areas: tuple[str, ...] = ()
+    consent: bool = False
+    same_as: int | None = None
+    new_person: bool = False
+    force: bool = False
+    new_theme: bool = False  # create the theme when it does not exist yet
+    new_area: bool = False
+
+
+@dataclass(frozen=True)
+class ValidRegistration:
+    """A registration that `insert_registration` can write: every value checked and in its
+    stored form, every name resolved (a theme or area with id None is created on insert)."""
+
+    person: PersonInput  # as stored: NFC, cleaned, the county's spelling of the source
+    theme: catalogue.Choice
+    area: catalogue.Choice
+    also_themes: tuple[catalogue.Choice, ...]
+    also_areas: tuple[catalogue.Choice, ...]
+    on: date
+    basis: dict[str, str]  # the registration's columns basis, consent_on / informed_on …
+    person_id: int | None  # the identity it joins; None for a new person
+    same_person_as: int | None  # that identity's first registration
+
+
+# --- results -----------------------------------------------------------------------------------
+#
+# TypedDicts: these are the JSON documents scripts rely on (docs/design.md §4). At run time a
+# dict, printed as it is; its keys are declared once, for mypy, for the command line's views
+# and for the README's table of JSON keys.
+
+
+class ReadyPair(TypedDict):
+    """A theme and area the new registration brought to exactly the minimum size."""
+
+    theme: str
+    area: str
+    waiting: int
+
+
+class AddResult(TypedDict):
+    id: int
+    status: str
+    same_person_as: int | None  # the first registration of the identity it joined
+    ready: list[ReadyPair]
+
+
+class Registration(TypedDict):
+    """A row of `intake list`."""
+
+    id: int
+    name: str | None  # None after erasure
+    theme: str
+    area: str
+    status: str
+    date: str
+
+
+class Stay(TypedDict):
+    group: int
+    joined_on: str
+    left_on: str | None
+
+
+class RegistrationDetail(TypedDict):
+    """`intake show`: a registration in full."""
+
+    id: int
+    name: str | None
+    theme: str
+    area: str
+    also_themes: list[str]
+    also_areas: list[str]
+    status: str
+    date: str
+    status_date: str
+    phone: str | None
+    email: str | None
+    gender: str | None
+    birth_year: int | None
+    source: str | None
+    note: str | None
+    groups: list[Stay]
+    confirmed_on: str | None
+    basis: str
+    consent_on: str | None
+    informed_on: str | None
+    info_version: str | None
+
+
+class Confirmed(TypedDict):
+    id: int
+    status: str
+    confirmed_on: str
+
+
+class StatusChange(TypedDict):
+    id: int
+    status: str
+
+
+# --- checking what was typed -------------------------------------------------------------------
 
 
 def _typed(value: str | None, field: str, *, multiline: bool = False) -> str | None:
@@ -34,59 +168,64 @@ def _typed(value: str | None, field: str, *, multiline: bool = False) -> str | N
     return (text.strip() if multiline else clean(text)) or None
 
 
-def _validate(given: dict[str, Any], today: date, force: bool) -> dict[str, Any]:
-    """Check what a coordinator typed; errors name the field, never echo the value."""
-    name = _typed(given["name"], _("name"))
+def validate_person(given: PersonInput, today: date, force: bool) -> PersonInput:
+    """Check what a coordinator typed; errors name the field, never echo the value. The
+    source is checked against the county's list by `validate_registration`."""
+    name = _typed(given.name, "name")
     if not name or len(name) > 100:
         raise InvalidInput(
-            _("the name must be 1 to 100 characters"), _("a first name or an alias is enough")
+            _("the name must be 1 to 100 characters"),
+            _("a first name or an alias is enough"),
+            code="person.name_length",
+            field="name",
         )
-    phone = _typed(given.get("phone"), _("phone number"))
-    email = _typed(given.get("email"), _("e-mail address"))
+    phone = _typed(given.phone, "phone")
+    email = _typed(given.email, "email")
     # Forceable: about one Swedish mobile number in 200, typed without spaces, is also a
     # valid personnummer.
-    for text, field in (
-        (name, _("name")),
-        (phone, _("phone number")),
-        (email, _("e-mail address")),
-    ):
+    for text, field in ((name, "name"), (phone, "phone"), (email, "email")):
         check_free_text(text, field, force, forceable=True)
-    gender, birth_year = given.get("gender"), given.get("birth_year")
     if phone and not _PHONE.match(phone):
         raise InvalidInput(
             _("the phone number is not valid"),
             _("use digits, spaces and an optional leading +, e.g. 070-123 45 67"),
+            code="person.phone_invalid",
+            field="phone",
         )
     if email and (not _EMAIL.match(email) or len(email) > 200):
         raise InvalidInput(
-            _("the e-mail address is not valid"), _("give it as name@example.se, or leave it out")
+            _("the e-mail address is not valid"),
+            _("give it as name@example.se, or leave it out"),
+            code="person.email_invalid",
+            field="email",
         )
-    if gender is not None and gender not in GENDERS:
+    gender = one_of(Gender, given.gender, "gender") if given.gender is not None else None
+    if given.birth_year is not None and not 1900 <= given.birth_year <= today.year:
         raise InvalidInput(
-            _("unknown gender {value!r}").format(value=gender),
-            _("use one of: {values}").format(values=", ".join(GENDERS)),
-        )
-    if birth_year is not None and not 1900 <= birth_year <= today.year:
-        raise InvalidInput(
-            _("birth year {year} is not plausible").format(year=birth_year),
+            _("birth year {year} is not plausible").format(year=given.birth_year),
             _("give a year between 1900 and {year}").format(year=today.year),
+            code="person.birth_year_implausible",
+            field="birth_year",
+            year=given.birth_year,
+            last=today.year,
         )
-    note = _typed(given.get("note"), _("note"), multiline=True)
+    note = _typed(given.note, "note", multiline=True)
     check_note(note)
-    return {
-        "name": name,
-        "phone": phone,
-        "email": email,
-        "gender": gender,
-        "birth_year": birth_year,
-        "source": _typed(given.get("source"), _("source")),
-        "note": note,
-    }
+    return PersonInput(
+        name=name,
+        phone=phone,
+        email=email,
+        gender=gender,
+        birth_year=given.birth_year,
+        source=_typed(given.source, "source"),
+        note=note,
+    )
 
 
 def _source(settings: dict[str, Any], typed_source: str | None) -> str | None:
     """The county's spelling of how they found us. A fixed list, not free text: a source such
-    as "Dr Berg at Ryhov" would be personal data kept with the facts after an erasure."""
+    as "Dr Berg at Ryhov" would be personal data kept with the facts after an erasure (so
+    the error does not repeat what was typed)."""
     if typed_source is None:
         return None
     sources = source_list(settings)
@@ -100,28 +239,32 @@ def _source(settings: dict[str, Any], typed_source: str | None) -> str | None:
                 None,
                 [
                     did_you_mean(suggest(typed_source, sources)),
-                    _(
-                        "Use one of: {values}. The county keeps the list: "
-                        "shg settings set sources LIST (comma-separated)."
-                    ).format(values=", ".join(sources)),
+                    _("Use one of: {values}.").format(values=", ".join(sources)),
                 ],
             )
         ),
+        code="person.source_unknown",
+        field="source",
+        values=sources,
     )
 
 
-def check_note(note: str | None) -> None:
+def check_note(note: str | None, field: str = "note") -> None:
     if note and len(note) > 500:
         raise InvalidInput(
             _("the note must be at most 500 characters"),
             _("keep it short; never write health details"),
+            code="note.too_long",
+            field=field,
         )
-    check_free_text(note, _("note"))
+    check_free_text(note, field)
 
 
-def _find_duplicate(store: Store, person: dict[str, Any], theme_id: int) -> int | None:
+def _find_duplicate(store: Store, person: PersonInput, theme_id: int | None) -> int | None:
     """A waiting or placed registration for this theme by someone with the same name and,
     where both have them, the same phone and e-mail."""
+    if theme_id is None:  # a theme created by this registration
+        return None
     found: int | None = store.value(
         """SELECT r.id FROM registrations r JOIN persons p ON p.id = r.person_id
             WHERE p.name_key = ? AND r.theme_id = ? AND r.status IN ('waiting', 'placed')
@@ -129,21 +272,21 @@ def _find_duplicate(store: Store, person: dict[str, Any], theme_id: int) -> int 
               AND (p.email IS NULL OR ? IS NULL OR lower(p.email) = lower(?))
             ORDER BY r.id LIMIT 1""",
         (
-            name_key(person["name"]),
+            name_key(person.name),
             theme_id,
-            person["phone"],
-            person["phone"],
-            person["email"],
-            person["email"],
+            person.phone,
+            person.phone,
+            person.email,
+            person.email,
         ),
     )
     return found
 
 
-def _known_persons(store: Store, person: dict[str, Any]) -> list[dict[str, Any]]:
+def _known_persons(store: Store, person: PersonInput) -> list[dict[str, Any]]:
     """The identities registered under the same name with the same phone or e-mail (and no
     conflicting one): each with its first registration id and whether the e-mail matched."""
-    if not person["phone"] and not person["email"]:
+    if not person.phone and not person.email:
         return []
     return store.rows(
         """SELECT p.id AS person_id, min(r.id) AS first,
@@ -155,16 +298,12 @@ def _known_persons(store: Store, person: dict[str, Any]) -> list[dict[str, Any]]
               AND (p.phone IS NULL OR :phone IS NULL OR p.phone = :phone)
               AND (p.email IS NULL OR :email IS NULL OR lower(p.email) = lower(:email))
             GROUP BY p.id ORDER BY p.id""",
-        {
-            "key": name_key(person["name"]),
-            "phone": person["phone"],
-            "email": person["email"],
-        },
+        {"key": name_key(person.name), "phone": person.phone, "email": person.email},
     )
 
 
 def _identity(
-    store: Store, person: dict[str, Any], same_as: int | None
+    store: Store, person: PersonInput, same_as: int | None
 ) -> tuple[int | None, int | None]:
     """The identity a new registration belongs to, and that identity's first registration;
     (None, None) for a new person.
@@ -184,24 +323,28 @@ def _identity(
                 "registration {id} is not someone with the same name and the same phone "
                 "number or e-mail address"
             ).format(id=same_as),
-            _(
-                "`shg intake show {id}` shows it; without --same-person a new person is registered"
-            ).format(id=same_as),
+            _("without it, a new person is registered"),
+            code="registration.not_same_person",
+            field="same_person",
+            id=same_as,
         )
     for match in matches:
         if match["by_email"]:
             return match["person_id"], match["first"]
     if matches:
-        firsts = [str(m["first"]) for m in matches]
+        firsts = [m["first"] for m in matches]
         raise Conflict(
             _(
                 "same name and phone number as registration {ids}: the same person, "
                 "or someone who shares the phone?"
-            ).format(ids=" or ".join(firsts)),
+            ).format(ids=_(" or ").join(str(i) for i in firsts)),
             _(
-                "if it is the same person, add --same-person {id}; if it is someone else "
-                "(say a relative on the same line), add --new-person"
-            ).format(id=" or --same-person ".join(firsts)),
+                "say whether it is the same person as registration {ids} or someone else "
+                "(say a relative on the same line)"
+            ).format(ids=_(" or ").join(str(i) for i in firsts)),
+            code="registration.same_name_and_phone",
+            field="same_person",
+            ids=firsts,
         )
     return None, None
 
@@ -219,30 +362,160 @@ def _candidates(store: Store, theme_id: int, area_id: int) -> int:
     return count
 
 
-def _basis(settings: dict[str, Any], consent: bool, on: date) -> dict[str, Any]:
+def _basis(settings: dict[str, Any], consent: bool, on: date) -> dict[str, str]:
     """What the registration rests on (GDPR art. 6 and 9), as the county has chosen."""
+    version = str(settings["info_version"])
     if settings["legal_basis"] == "public-task":
-        return {
-            "basis": "public-task",
-            "informed_on": on.isoformat(),
-            "info_version": settings["info_version"],
-        }
+        return {"basis": "public-task", "informed_on": on.isoformat(), "info_version": version}
     if not consent:
         raise InvalidInput(
-            _("this county registers people on their consent, and --consent was not given"),
+            _("this county registers people on their consent, and it was not recorded"),
             _(
-                "give the information text (version {version}), ask for consent, then add --consent"
-            ).format(version=settings["info_version"]),
+                "give the information text (version {version}), ask for consent, then record it"
+            ).format(version=version),
+            code="registration.no_consent",
+            field="consent",
+            version=version,
         )
+    return {"basis": "consent", "consent_on": on.isoformat(), "info_version": version}
+
+
+# --- registering -------------------------------------------------------------------------------
+
+
+def validate_registration(store: Store, reg: RegistrationInput, today: date) -> ValidRegistration:
+    """Everything `add` checks, without writing: what was typed, the date, the county's
+    legal basis and sources, the theme and areas, a possible duplicate and whose identity it
+    is. Raises ShgError. Inside a write, what it found still holds when the caller inserts."""
+    person = validate_person(reg.person, today, reg.force)
+    not_after_today(reg.on, today)
+    if reg.same_as is not None and reg.new_person:
+        raise InvalidInput(
+            _(
+                "the same person as registration {id}, and a new person: the two answers "
+                "contradict each other"
+            ).format(id=reg.same_as),
+            _("give the one that is true"),
+            code="registration.same_and_new_person",
+            field="new_person",
+            id=reg.same_as,
+        )
+    settings = get_settings(store)
+    person = replace(person, source=_source(settings, person.source))
+    basis = _basis(settings, reg.consent, reg.on)
+    theme = catalogue.choose(store, "theme", reg.theme, create=reg.new_theme)
+    area = catalogue.choose(store, "area", reg.area, create=reg.new_area)
+    also_themes = tuple(catalogue.choose(store, "theme", t, pending=theme) for t in reg.also_themes)
+    also_areas = tuple(catalogue.choose(store, "area", a, pending=area) for a in reg.also_areas)
+    new_person = reg.force or reg.new_person
+    duplicate = _find_duplicate(store, person, theme.id)
+    if duplicate and not new_person:
+        raise Conflict(
+            _("this looks like registration {id}: same name, same theme").format(id=duplicate),
+            _("it may be another person with the same name"),
+            code="registration.duplicate",
+            id=duplicate,
+        )
+    if new_person and reg.same_as is None:
+        person_id, first = None, None
+    else:
+        person_id, first = _identity(store, person, reg.same_as)
+    return ValidRegistration(
+        person=person,
+        theme=theme,
+        area=area,
+        also_themes=also_themes,
+        also_areas=also_areas,
+        on=reg.on,
+        basis=basis,
+        person_id=person_id,
+        same_person_as=first,
+    )
+
+
+def insert_registration(store: Store, valid: ValidRegistration) -> AddResult:
+    """Write a validated registration, inside the caller's write; says which theme and area
+    it brought to exactly the minimum size."""
+    person = valid.person
+    theme_id = catalogue.made(store, "theme", valid.theme)
+    area_id = catalogue.made(store, "area", valid.area)
+    other_themes = [catalogue.made(store, "theme", t) for t in valid.also_themes]
+    other_areas = [catalogue.made(store, "area", a) for a in valid.also_areas]
+    person_id = valid.person_id
+    if person_id is None:
+        person_id = store.insert(
+            "persons",
+            {
+                "name": person.name,
+                "name_key": name_key(person.name),
+                "phone": person.phone,
+                "email": person.email,
+                "note": person.note,
+            },
+        )
+    else:  # the same person, waiting for another theme too: complete what we know
+        store.execute(
+            "UPDATE persons SET phone = coalesce(phone, ?), email = coalesce(email, ?), "
+            "note = coalesce(?, note) WHERE id = ?",
+            (person.phone, person.email, person.note, person_id),
+        )
+    on = valid.on.isoformat()
+    reg_id = store.insert(
+        "registrations",
+        {
+            "person_id": person_id,
+            "theme_id": theme_id,
+            "area_id": area_id,
+            "registered_on": on,
+            "status": RegistrationStatus.WAITING,
+            "status_on": on,
+            "gender": person.gender,
+            "birth_year": person.birth_year,
+            "source": person.source,
+            "confirmed_on": on,
+            **valid.basis,
+        },
+    )
+    for t in set(other_themes) - {theme_id}:
+        store.execute("INSERT INTO registration_themes VALUES (?, ?)", (reg_id, t))
+    for a in set(other_areas) - {area_id}:
+        store.execute("INSERT INTO registration_areas VALUES (?, ?)", (reg_id, a))
+    store.audit("registration.add", "registration", reg_id)
+
+    min_size = get_settings(store)["min_size"]
+    # id -> name, each once, first choice first
+    themes = dict(
+        zip(
+            [theme_id, *other_themes],
+            [valid.theme.name, *(c.name for c in valid.also_themes)],
+            strict=True,
+        )
+    )
+    areas = dict(
+        zip(
+            [area_id, *other_areas],
+            [valid.area.name, *(c.name for c in valid.also_areas)],
+            strict=True,
+        )
+    )
+    ready: list[ReadyPair] = []
+    for t, theme in themes.items():
+        for a, area in areas.items():
+            waiting = _candidates(store, t, a)
+            if waiting == min_size:
+                ready.append({"theme": theme, "area": area, "waiting": waiting})
     return {
-        "basis": "consent",
-        "consent_on": on.isoformat(),
-        "info_version": settings["info_version"],
+        "id": reg_id,
+        "status": RegistrationStatus.WAITING,
+        "same_person_as": valid.same_person_as,
+        "ready": ready,
     }
 
 
-def start_command(theme: str, area: str) -> str:
-    return f"shg groups start --theme {shlex.quote(theme)} --area {shlex.quote(area)}"
+def add(store: Store, reg: RegistrationInput, today: date) -> AddResult:
+    """Register someone: validate and insert in one transaction."""
+    with store.write():
+        return insert_registration(store, validate_registration(store, reg, today))
 
 
 def add_registration(
@@ -261,93 +534,24 @@ def add_registration(
     new_area: bool = False,
     same_as: int | None = None,
     new_person: bool = False,
-) -> dict[str, Any]:
-    """Register someone. `person` holds name and optional phone, email, gender, birth_year,
-    source and note. `same_as` (a registration id) or `new_person` says who they are when
-    they share a name and phone with someone registered; `force` also means a new person."""
-    person = _validate(person, today, force)
-    not_after_today(on, today)
-    if same_as is not None and new_person:
-        raise InvalidInput(
-            _("--same-person and --new-person contradict each other"),
-            _("give the one that is true"),
-        )
-    with store.write():
-        settings = get_settings(store)
-        person["source"] = _source(settings, person["source"])
-        basis = _basis(settings, consent, on)
-        first_theme = catalogue.resolve_theme(store, theme, create=new_theme)
-        first_area = catalogue.resolve_area(store, area, create=new_area)
-        other_themes = [catalogue.resolve_theme(store, t) for t in also_themes]
-        other_areas = [catalogue.resolve_area(store, a) for a in also_areas]
-        duplicate = _find_duplicate(store, person, first_theme["id"])
-        if duplicate and not (force or new_person):
-            raise Conflict(
-                _("this looks like registration {id}: same name, same theme").format(id=duplicate),
-                _("`shg intake show {id}` shows it; add --force if this is another person").format(
-                    id=duplicate
-                ),
-            )
-        if (force or new_person) and same_as is None:
-            person_id, first = None, None
-        else:
-            person_id, first = _identity(store, person, same_as)
-        if person_id is None:
-            person_id = store.insert(
-                "persons",
-                {
-                    "name": person["name"],
-                    "name_key": name_key(person["name"]),
-                    "phone": person["phone"],
-                    "email": person["email"],
-                    "note": person["note"],
-                },
-            )
-        else:  # the same person, waiting for another theme too: complete what we know
-            store.execute(
-                "UPDATE persons SET phone = coalesce(phone, ?), email = coalesce(email, ?), "
-                "note = coalesce(?, note) WHERE id = ?",
-                (person["phone"], person["email"], person["note"], person_id),
-            )
-        reg_id = store.insert(
-            "registrations",
-            {
-                "person_id": person_id,
-                "theme_id": first_theme["id"],
-                "area_id": first_area["id"],
-                "registered_on": on.isoformat(),
-                "status": "waiting",
-                "status_on": on.isoformat(),
-                "gender": person["gender"],
-                "birth_year": person["birth_year"],
-                "source": person["source"],
-                "confirmed_on": on.isoformat(),
-                **basis,
-            },
-        )
-        for t in {t["id"] for t in other_themes} - {first_theme["id"]}:
-            store.execute("INSERT INTO registration_themes VALUES (?, ?)", (reg_id, t))
-        for a in {a["id"] for a in other_areas} - {first_area["id"]}:
-            store.execute("INSERT INTO registration_areas VALUES (?, ?)", (reg_id, a))
-        store.audit("registration.add", "registration", reg_id)
-
-        min_size = settings["min_size"]
-        ready: list[dict[str, Any]] = []
-        for t in [first_theme, *other_themes]:
-            for a in [first_area, *other_areas]:
-                waiting = _candidates(store, t["id"], a["id"])
-                if waiting == min_size and not any(
-                    r["theme"] == t["name"] and r["area"] == a["name"] for r in ready
-                ):
-                    ready.append(
-                        {
-                            "theme": t["name"],
-                            "area": a["name"],
-                            "waiting": waiting,
-                            "next": start_command(t["name"], a["name"]),
-                        }
-                    )
-    return {"id": reg_id, "status": "waiting", "same_person_as": first, "ready": ready}
+) -> AddResult:
+    """`add` with the inputs as keywords and the person as a dict (name and optional phone,
+    email, gender, birth_year, source, note): the form the command line calls today."""
+    reg = RegistrationInput(
+        person=PersonInput(**person),
+        theme=theme,
+        on=on,
+        area=area,
+        also_themes=tuple(also_themes),
+        also_areas=tuple(also_areas),
+        consent=consent,
+        same_as=same_as,
+        new_person=new_person,
+        force=force,
+        new_theme=new_theme,
+        new_area=new_area,
+    )
+    return add(store, reg, today)
 
 
 _LIST_SQL = """
@@ -364,23 +568,16 @@ SELECT r.id, p.name, t.name AS theme, a.name AS area, r.status, r.registered_on 
  ORDER BY r.registered_on, r.id
 """
 
-STATUSES = ("waiting", "placed", "withdrawn", "referred")
-
 
 def list_registrations(
     store: Store, status: str | None, theme: str | None, area: str | None
-) -> list[dict[str, Any]]:
-    if status is not None and status not in STATUSES:
-        raise InvalidInput(
-            _("unknown status {status!r}").format(status=status),
-            _("use one of: {values}").format(values=", ".join(STATUSES)),
-        )
+) -> list[Registration]:
     params = {
-        "status": status,
+        "status": one_of(RegistrationStatus, status, "status") if status is not None else None,
         "theme": catalogue.resolve(store, "theme", theme)["id"] if theme else None,
         "area": catalogue.resolve(store, "area", area)["id"] if area else None,
     }
-    return store.rows(_LIST_SQL, params)
+    return store.rows(_LIST_SQL, params)  # type: ignore[return-value]  # _LIST_SQL's columns
 
 
 def get_registration(store: Store, reg_id: int) -> dict[str, Any]:
@@ -395,7 +592,9 @@ def get_registration(store: Store, reg_id: int) -> dict[str, Any]:
     if found is None:
         raise NotFound(
             _("there is no registration {id}").format(id=reg_id),
-            _("`shg intake list` shows the registrations and their ids"),
+            _("the list of registrations shows their ids"),
+            code="registration.not_found",
+            id=reg_id,
         )
     return found
 
@@ -425,16 +624,19 @@ def in_order(reg: dict[str, Any], on: date) -> None:
 def waiting_registration(store: Store, reg_id: int, hint: str, on: date) -> dict[str, Any]:
     """The registration, which must be waiting, and have waited since before `on`."""
     reg = get_registration(store, reg_id)
-    if reg["status"] != "waiting":
+    if reg["status"] != RegistrationStatus.WAITING:
         raise Conflict(
             _("registration {id} is {status}, not waiting").format(id=reg_id, status=reg["status"]),
             hint,
+            code="registration.not_waiting",
+            id=reg_id,
+            status=reg["status"],
         )
     in_order(reg, on)
     return reg
 
 
-def show_registration(store: Store, reg_id: int) -> dict[str, Any]:
+def show_registration(store: Store, reg_id: int) -> RegistrationDetail:
     reg = get_registration(store, reg_id)
     also_themes = [
         r["name"]
@@ -452,7 +654,7 @@ def show_registration(store: Store, reg_id: int) -> dict[str, Any]:
             (reg_id,),
         )
     ]
-    groups = store.rows(  # every stay: a member put back in the queue may rejoin later
+    groups: list[Stay] = store.rows(  # type: ignore[assignment]  # every stay: a member put back in the queue may rejoin later
         'SELECT group_id AS "group", joined_on, left_on FROM group_members '
         "WHERE registration_id = ? ORDER BY joined_on, id",
         (reg_id,),
@@ -482,7 +684,7 @@ def show_registration(store: Store, reg_id: int) -> dict[str, Any]:
     }
 
 
-def confirm(store: Store, reg_id: int, on: date, today: date) -> dict[str, Any]:
+def confirm(store: Store, reg_id: int, on: date, today: date) -> Confirmed:
     """The person still wants a group: the waiting registration's retention starts again."""
     not_after_today(on, today)
     with store.write():
@@ -491,42 +693,69 @@ def confirm(store: Store, reg_id: int, on: date, today: date) -> dict[str, Any]:
             "UPDATE registrations SET confirmed_on = ? WHERE id = ?", (on.isoformat(), reg_id)
         )
         store.audit("registration.confirm", "registration", reg_id)
-    return {"id": reg_id, "status": "waiting", "confirmed_on": on.isoformat()}
+    return {"id": reg_id, "status": RegistrationStatus.WAITING, "confirmed_on": on.isoformat()}
 
 
-def _leave_waiting(store: Store, reg_id: int, status: str, on: date, today: date) -> dict[str, Any]:
+def set_status(
+    store: Store,
+    reg_id: int,
+    status: RegistrationStatus,
+    on: date,
+    *,
+    action: str | None = None,
+    renew: bool = False,
+) -> None:
+    """Change one registration's status on `on` and record it in the audit (as `action`,
+    else "registration.<status>"), inside the caller's write. `renew`: the registration is
+    confirmed that day too (back in the queue: time in a group is not unconfirmed waiting,
+    and the old confirmation date would let today's purge expire it).
+
+    Retention and erasure change the status of thousands of registrations at once in one
+    statement each (services/persons.py); one call per registration would hold the write
+    lock for minutes on a national register."""
+    store.execute(
+        "UPDATE registrations SET status = :status, status_on = :on, "
+        "confirmed_on = CASE WHEN :renew THEN :on ELSE confirmed_on END WHERE id = :id",
+        {"status": status, "on": on.isoformat(), "renew": renew, "id": reg_id},
+    )
+    store.audit(action or f"registration.{status}", "registration", reg_id)
+
+
+def _leave_waiting(
+    store: Store, reg_id: int, status: RegistrationStatus, on: date, today: date
+) -> StatusChange:
     not_after_today(on, today)
     with store.write():
         reg = get_registration(store, reg_id)
-        if reg["status"] == "placed":
+        if reg["status"] == RegistrationStatus.PLACED:
             group = store.value(
                 "SELECT group_id FROM group_members WHERE registration_id = ? AND left_on IS NULL",
                 (reg_id,),
             )
             raise Conflict(
                 _("registration {id} is placed in group {group}").format(id=reg_id, group=group),
-                _("to take them out: shg groups remove-member {group} {id}").format(
-                    group=group, id=reg_id
-                ),
+                _("take them out of the group first"),
+                code="registration.placed",
+                id=reg_id,
+                group=group,
             )
-        if reg["status"] != "waiting":
+        if reg["status"] != RegistrationStatus.WAITING:
             raise Conflict(
                 _("registration {id} is already {status}").format(id=reg_id, status=reg["status"]),
                 _("only waiting registrations can be withdrawn or referred"),
+                code="registration.not_waiting",
+                id=reg_id,
+                status=reg["status"],
             )
         in_order(reg, on)
-        store.execute(
-            "UPDATE registrations SET status = ?, status_on = ? WHERE id = ?",
-            (status, on.isoformat(), reg_id),
-        )
-        store.audit(f"registration.{status}", "registration", reg_id)
+        set_status(store, reg_id, status, on)
     return {"id": reg_id, "status": status}
 
 
-def withdraw(store: Store, reg_id: int, on: date, today: date) -> dict[str, Any]:
-    return _leave_waiting(store, reg_id, "withdrawn", on, today)
+def withdraw(store: Store, reg_id: int, on: date, today: date) -> StatusChange:
+    return _leave_waiting(store, reg_id, RegistrationStatus.WITHDRAWN, on, today)
 
 
-def refer(store: Store, reg_id: int, on: date, today: date) -> dict[str, Any]:
+def refer(store: Store, reg_id: int, on: date, today: date) -> StatusChange:
     """Record that the person was referred elsewhere; never why."""
-    return _leave_waiting(store, reg_id, "referred", on, today)
+    return _leave_waiting(store, reg_id, RegistrationStatus.REFERRED, on, today)

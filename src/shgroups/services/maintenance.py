@@ -13,7 +13,7 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any
 
-from shgroups import migrations
+from shgroups import env, migrations
 from shgroups.errors import Conflict, StorageError
 from shgroups.i18n import _
 from shgroups.migrations import SCHEMA_VERSION, expected_schema, schema_of
@@ -108,7 +108,7 @@ def check(store: Store, mounts: str | None = None) -> dict[str, Any]:
         ]
         findings += [
             _("{what} is not as shg's migrations make it: another program added or changed it; "
-              "restore a backup that `shg db restore` accepts").format(what=what)
+              "restore a backup made before that").format(what=what)
             for what in schema_drift(store.conn, version)
         ]  # fmt: skip
         if store.value("SELECT checkpoint_owed_since FROM register") is not None:
@@ -141,7 +141,7 @@ def check(store: Store, mounts: str | None = None) -> dict[str, Any]:
 
 
 def backup_folder(db: Path) -> Path:
-    return Path(os.environ["SHG_BACKUP_DIR"]) if os.environ.get("SHG_BACKUP_DIR") else db.parent
+    return env.backup_dir() or db.parent
 
 
 def backup_identity(path: Path) -> str | None:
@@ -200,7 +200,10 @@ def _fsync(path: Path) -> None:
 def _exists(path: Path) -> StorageError:
     return StorageError(
         _("{path} already exists").format(path=path),
-        _("choose a new name, or leave PATH out for a dated one"),
+        _("choose a new name, or let shg give the backup a dated one"),
+        code="backup.exists",
+        field="path",
+        path=str(path),
     )
 
 
@@ -248,6 +251,7 @@ def _write_backup(conn: sqlite3.Connection, db: Path, target: Path | None) -> Pa
                 error=getattr(exc, "strerror", None) or exc
             ),
             _("check that the folder exists and has room"),
+            code="backup.unwritable",
         ) from None
     finally:
         remove_db(temp)
@@ -258,7 +262,11 @@ def backup(store: Store, target: Path | None = None, keep: int | None = None) ->
     symlink; with `keep`, only this register's newest `keep` dated backups stay."""
     if keep is not None and keep < 1:
         raise StorageError(
-            _("--keep must be at least 1"), _("e.g. --keep 8 keeps two months of weekly backups")
+            _("the number of backups to keep must be at least 1"),
+            _("e.g. 8 keeps two months of weekly backups"),
+            code="backup.keep_too_few",
+            field="keep",
+            keep=keep,
         )
     if target is not None and os.path.lexists(target):
         raise _exists(target)
@@ -277,7 +285,11 @@ def verify_backup(path: Path) -> tuple[int, str | None]:
     alone; its schema version and register identity (None before migration 4). Read-only."""
     if not path.is_file():
         raise StorageError(
-            _("there is no file {path}").format(path=path), _("`shg db info` shows the last backup")
+            _("there is no file {path}").format(path=path),
+            _("choose one of the register's backups"),
+            code="backup.missing",
+            field="path",
+            path=str(path),
         )
     problem, identity = None, None
     try:
@@ -308,7 +320,10 @@ def verify_backup(path: Path) -> tuple[int, str | None]:
             _("{path} cannot be restored: {problem}; nothing was changed").format(
                 path=path, problem=problem
             ),
-            _("choose another backup; `shg db info` lists them"),
+            _("choose another backup"),
+            code="backup.unusable",
+            field="path",
+            path=str(path),
         )
     return int(version), identity
 
@@ -422,9 +437,12 @@ def _another_register(source: Path) -> Conflict:
             "restored"
         ).format(path=source),
         _(
-            "check --db / $SHG_DB; to replace this register with it anyway, run "
-            "`shg db restore {path} --force` (erasures recorded here are then not re-applied)"
-        ).format(path=source),
+            "check which register is open; it can replace this register anyway (erasures "
+            "recorded here are then not re-applied)"
+        ),
+        code="restore.other_register",
+        field="path",
+        path=str(source),
     )
 
 
@@ -437,6 +455,7 @@ def restore(store: Store, source: Path, today: date, force: bool = False) -> dic
         raise StorageError(
             _("the database file is read-only: nothing was restored"),
             _("make it writable first (chmod u+w)"),
+            code="db.read_only",
         )
     if drift := schema_drift(store.conn, SCHEMA_VERSION):
         # Its triggers would fire on the rows the restore writes.
@@ -445,10 +464,9 @@ def restore(store: Store, source: Path, today: date, force: bool = False) -> dic
                 "the register holds what shg's migrations do not make ({what}): nothing was "
                 "restored"
             ).format(what=", ".join(drift[:5])),
-            _(
-                "restore into a new register: `shg --db NEW.db init`, then "
-                "`shg --db NEW.db db restore {path} --force`"
-            ).format(path=source),
+            _("restore it into a new register instead"),
+            code="restore.schema_drift",
+            path=str(source),
         )
     with _migrated_copy(source, version) as uri:
         store.execute("ATTACH ? AS restoring", (uri,))

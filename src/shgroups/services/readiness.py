@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import heapq
 from datetime import date
-from typing import Any, NamedTuple
+from typing import NamedTuple, TypedDict
 
 from shgroups.storage import Store
 
@@ -35,6 +35,18 @@ class Proposal(NamedTuple):
     area: int
     waiting: int  # candidates for the pair when it was served
     members: tuple[int, ...]
+
+
+class ReadyGroup(TypedDict):
+    """A proposal as `groups ready` prints it (docs/design.md §4): a TypedDict, the JSON
+    document scripts rely on, like the results of the other services (services/groups.py)."""
+
+    theme: str
+    area: str
+    waiting: int
+    members: list[int]  # registration ids, first to be placed first
+    theme_id: int
+    area_id: int
 
 
 def groups_for(n: int, min_size: int, max_size: int) -> int:
@@ -128,7 +140,7 @@ def load_candidates(store: Store, as_of: date | None = None) -> list[Candidate]:
 
 def ready_groups(
     store: Store, min_size: int, max_size: int, as_of: date | None = None
-) -> list[dict[str, Any]]:
+) -> list[ReadyGroup]:
     proposals = propose(load_candidates(store, as_of), min_size, max_size)
     themes = dict(store.execute("SELECT id, name FROM themes").fetchall())
     areas = dict(store.execute("SELECT id, name FROM areas").fetchall())

@@ -1,0 +1,31 @@
+"""A value that must be one of the register's fixed values (`shgroups.enums`).
+
+The command line offers these as choices, so a wrong value there is a usage error before a
+service runs; the services check again for every other caller (an importer, a script)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+from shgroups.errors import InvalidInput
+from shgroups.i18n import _
+from shgroups.text import field_label
+
+E = TypeVar("E", bound=StrEnum)
+
+
+def one_of(kind: type[E], value: str, field: str) -> E:
+    """`value` as a member of `kind`, or InvalidInput for `field` listing the values."""
+    try:
+        return kind(value)
+    except ValueError:
+        values = [member.value for member in kind]
+        raise InvalidInput(
+            _("unknown {what} {value!r}").format(what=field_label(field), value=value),
+            _("use one of: {values}").format(values=", ".join(values)),
+            code=f"{field}.unknown",
+            field=field,
+            value=value,
+            values=values,
+        ) from None
