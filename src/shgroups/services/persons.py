@@ -21,12 +21,14 @@ from shgroups import files
 from shgroups.errors import Conflict
 from shgroups.freetext import plain_digits
 from shgroups.i18n import _
+from shgroups.services import letter
 from shgroups.services.intake import get_registration, show_registration
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
-from shgroups.text import json_visible, visible
+from shgroups.text import json_visible
 
-_IDENTITY = ("name", "phone", "email", "note")
+# Where the letter used to live (cli/person.py prints it from here): see services/letter.py.
+export_text = letter.export_text
 
 
 def _marks(ids: list[int]) -> str:
@@ -38,9 +40,9 @@ def _person_of(store: Store, reg_id: int) -> tuple[int, list[int]]:
     if reg["person_id"] is None:
         raise Conflict(
             _("registration {id} holds no identity: it was erased").format(id=reg_id),
-            _(
-                "nothing about who they were is kept; `shg audit --person {id}` shows what was done"
-            ).format(id=reg_id),
+            _("nothing about who they were is kept; the audit shows what was done"),
+            code="registration.erased",
+            id=reg_id,
         )
     ids = [
         r["id"]
@@ -62,11 +64,15 @@ def audit_rows(store: Store, reg_ids: list[int]) -> list[dict[str, Any]]:
 
 def person_record(store: Store, person_id: int, reg_ids: list[int]) -> dict[str, Any]:
     """Everything held about one person, and nothing about anyone else."""
-    identity = store.row(f"SELECT {', '.join(_IDENTITY)} FROM persons WHERE id = ?", (person_id,))
+    identity = store.row(
+        f"SELECT {', '.join(letter.IDENTITY)} FROM persons WHERE id = ?", (person_id,)
+    )
     registrations = []
     for reg_id in reg_ids:
         shown = show_registration(store, reg_id)
-        registrations.append({k: v for k, v in shown.items() if k not in (*_IDENTITY, "groups")})
+        registrations.append(
+            {k: v for k, v in shown.items() if k not in (*letter.IDENTITY, "groups")}
+        )
     memberships = store.rows(
         f"""SELECT m.group_id AS "group", m.registration_id AS registration,
                    t.name AS theme, a.name AS area, g.status AS group_status,
@@ -119,49 +125,9 @@ def export_person(store: Store, reg_id: int, today: date, out: Path | None = Non
         }
         if out is not None:
             text_path = out.with_suffix(".txt.txt" if out.suffix == ".txt" else ".txt")
-            staged.write(out, _json(doc))
-            staged.write(text_path, export_text(doc))
+            staged.write(out, letter.export_json(doc))
+            staged.write(text_path, letter.export_text(doc))
     return Export(doc, staged.paths, audited)
-
-
-def _json(doc: dict[str, Any]) -> str:
-    """A file as JSON, with no control character left raw for the program that shows it."""
-    return json_visible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
-
-
-def export_text(doc: dict[str, Any]) -> str:
-    """The export as a letter a person can read; stored text is shown, never obeyed, by the
-    terminal or editor it is read in (control characters appear as \\x1b)."""
-    person = doc["person"]
-    lines = [
-        _("What {county} holds about you").format(county=doc["county"] or "shg"),
-        _("Exported {day} for registration {id}.").format(
-            day=doc["exported_on"], id=doc["registration"]
-        ),
-        "",
-        _("Who you are"),
-        *(f"  {key}: {person[key] if person[key] is not None else '–'}" for key in _IDENTITY),
-        "",
-        _("Registrations"),
-    ]
-    for reg in doc["registrations"]:
-        lines.append(
-            f"  {reg['id']}: "
-            + ", ".join(
-                f"{key} {' / '.join(value) if isinstance(value, list) else value}"
-                for key, value in reg.items()
-                if key != "id" and value not in (None, [])
-            )
-        )
-    lines += ["", _("Groups")]
-    lines += [
-        f"  {_('group')} {m['group']} ({m['theme']}, {m['area']}): "
-        f"{m['joined_on']} – {m['left_on'] or _('now')}"
-        for m in doc["groups"]
-    ] or ["  –"]
-    lines += ["", _("What was done, when and by whom")]
-    lines += [f"  {a['at']}  {a['actor']}  {a['action']}" for a in doc["audit"]]
-    return visible("\n".join(lines) + "\n")
 
 
 # --- erasure ---------------------------------------------------------------------------------
