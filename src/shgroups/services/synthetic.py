@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from shgroups.services.setup import DEMO_SOURCES
+from shgroups.services.demo import DEMO_SOURCES
 from shgroups.storage import Store
 
 
