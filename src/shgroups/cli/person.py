@@ -7,9 +7,7 @@ import typer
 
 from shgroups.cli.common import store
 from shgroups.cli.output import N_, Format, View, formats, message, render
-from shgroups.cli.retention import audit as audit  # re-exported until cli/__init__.py takes
 from shgroups.cli.retention import checkpoint_owed, scrubbed
-from shgroups.cli.retention import purge as purge  # these two from cli/retention.py itself
 from shgroups.dates import today
 from shgroups.i18n import _
 from shgroups.services import persons as service
