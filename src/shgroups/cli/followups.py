@@ -77,7 +77,7 @@ def add(
     note: Annotated[
         str | None,
         typer.Option(
-            metavar="TEXT", help=_("A short note about the group (no names, no health details).")
+            metavar="NOTE", help=_("A short note about the group (no names, no health details).")
         ),
     ] = None,
     fmt: Format = Format.TABLE,

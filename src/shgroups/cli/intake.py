@@ -175,7 +175,7 @@ def add(
     note: Annotated[
         str | None,
         typer.Option(
-            metavar="TEXT",
+            metavar="NOTE",
             help=_("A short practical note (never health details or id numbers)."),
         ),
     ] = None,
