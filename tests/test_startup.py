@@ -181,3 +181,8 @@ def test_shg_debug_shows_the_failure(run: Run, monkeypatch: pytest.MonkeyPatch) 
     assert "unexpectedly (ValueError)" in run("init", code=1).stderr
     debugged = run("init", code=None, env={"SHG_DEBUG": "1"})
     assert isinstance(debugged.exception, ValueError)
+
+
+def test_a_list_of_ids_that_is_not_one_names_the_flag(run: Run, db: Path) -> None:
+    stderr = run("groups", "start", "--theme", "Ensamhet", "--members", "3,x", code=1).stderr
+    assert "--members" in stderr and "'3,x' is not a list of registration ids" in stderr

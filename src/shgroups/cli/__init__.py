@@ -291,7 +291,7 @@ def demo(
 ) -> None:
     """Build a demo database of made-up people in every state (never your real one)."""
     from shgroups.dates import today
-    from shgroups.services.setup import build_demo, demo_default_path
+    from shgroups.services.demo import build_demo, demo_default_path
 
     result = build_demo(path or demo_default_path(), today(), scale, seed)
     if as_json:

@@ -36,8 +36,10 @@ def store() -> Iterator[Store]:
         db.close()
 
 
-def when(text: str | None, what: str = "--date") -> date:
-    return dates.date_or_today(text, what)
+def when(text: str | None, field: str = "date") -> date:
+    """The day typed for the command's parameter `field` ("date", "as_of", "since"), else
+    today; a failure names the field, and the error boundary shows it as that flag."""
+    return dates.date_or_today(text, field)
 
 
 def id_list(text: str) -> list[int]:
@@ -45,6 +47,9 @@ def id_list(text: str) -> list[int]:
         return [int(part) for part in text.replace(" ", "").split(",") if part]
     except ValueError:
         raise InvalidInput(
-            _("--members {text!r} is not a list of registration ids").format(text=text),
+            _("{text!r} is not a list of registration ids").format(text=text),
             _("give ids separated by commas, e.g. --members 3,7,12"),
+            code="members.not_ids",
+            field="members",
+            text=text,
         ) from None
