@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from shgroups import migrations
+from shgroups import env, migrations
 from shgroups.errors import InvalidInput, StorageError
 from shgroups.i18n import _
 from shgroups.migrations import SCHEMA_VERSION
@@ -25,8 +25,6 @@ from shgroups.text import typed
 
 Params = Sequence[Any] | Mapping[str, Any]  # positional ? or named :name parameters
 APP_ID = 0x53484731  # "SHG1": marks a file as an shg database
-DEFAULT_BUSY_TIMEOUT = 30.0
-MAX_BUSY_TIMEOUT = 3600.0
 CHECKPOINT_WAIT_MS = 1000
 
 
@@ -39,35 +37,12 @@ def default_path() -> Path:
 def resolve_path(db: str | os.PathLike[str] | None) -> Path:
     if db:
         return Path(db)
-    if os.environ.get("SHG_DB"):
-        return Path(os.environ["SHG_DB"])
-    return default_path()
-
-
-def busy_timeout() -> float:
-    """Seconds a command waits for another one's lock: $SHG_BUSY_TIMEOUT, else 30."""
-    text = os.environ.get("SHG_BUSY_TIMEOUT")
-    if not text:
-        return DEFAULT_BUSY_TIMEOUT
-    try:
-        seconds = float(text)
-        if not 0 <= seconds <= MAX_BUSY_TIMEOUT:  # also refuses nan and inf
-            raise ValueError
-    except ValueError:
-        raise InvalidInput(
-            _("SHG_BUSY_TIMEOUT {value!r} is not a number of seconds from 0 to {most}").format(
-                value=text, most=MAX_BUSY_TIMEOUT
-            ),
-            _("set it to seconds, e.g. SHG_BUSY_TIMEOUT=30, or unset it"),
-            code="env.invalid",
-            field="SHG_BUSY_TIMEOUT",
-        ) from None
-    return seconds
+    return env.db() or default_path()
 
 
 def current_actor() -> str:
     """Who is recorded as doing each change: $SHG_USER, else the login name."""
-    actor = os.environ.get("SHG_USER")
+    actor = env.user()
     if not actor:
         try:
             actor = getpass.getuser()
@@ -239,7 +214,7 @@ class Store:
         try:
             busy, _log, _done = self.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
         finally:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout() * 1000)}")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(env.busy_timeout() * 1000)}")
         return bool(busy == 0)
 
     def close(self) -> None:
@@ -248,7 +223,7 @@ class Store:
 
 def _connect(path: Path, mode: str) -> sqlite3.Connection:
     os.umask(0o077)  # every file SQLite creates for us (-wal, -shm) is private
-    timeout = busy_timeout()
+    timeout = env.busy_timeout()
     conn = sqlite3.connect(
         f"{path.absolute().as_uri()}?mode={mode}",
         uri=True,
@@ -420,7 +395,7 @@ def create_db(
     if path.exists() and not replace:
         raise _exists(path)
     if not path.parent.is_dir():
-        if db is None and not os.environ.get("SHG_DB"):
+        if db is None and env.db() is None:
             path.parent.mkdir(parents=True, mode=0o700)
         else:
             raise StorageError(

@@ -19,6 +19,11 @@ HINTS: dict[str, Callable[[], str]] = {
     # dates
     "date.before_event": lambda: _("check {flag}: events are recorded in the order they happened"),
     # registrations
+    "setting.invalid": lambda: _("`shg settings show` lists the settings and their values"),
+    "setting.sizes_out_of_order": lambda: _(
+        "a group needs at least min_size people and takes at most max_size; "
+        "`shg settings show` lists both"
+    ),
     "registration.not_found": lambda: _("`shg intake list` shows the registrations and their ids"),
     "registration.placed": lambda: _("to take them out: shg groups remove-member {group} {id}"),
     "registration.erased": lambda: _(

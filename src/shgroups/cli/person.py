@@ -10,6 +10,7 @@ from shgroups.cli.output import N_, Format, View, formats, message, render
 from shgroups.cli.retention import checkpoint_owed, scrubbed
 from shgroups.dates import today
 from shgroups.i18n import _
+from shgroups.services import letter
 from shgroups.services import persons as service
 
 app = typer.Typer(
@@ -67,7 +68,7 @@ def export(
     if out is not None:
         message(_("Wrote {files}.").format(files=" and ".join(map(str, export.files))))
     elif fmt is Format.TABLE:  # a letter, not a table: what a person asked for reads as one
-        print(service.export_text(export.doc), end="")
+        print(letter.export_text(export.doc), end="")
     else:
         render(EXPORT, export.doc, fmt)
 

@@ -48,14 +48,14 @@ def set_(
         str,
         typer.Argument(
             metavar="SETTING",
-            help=_(
-                "The setting's name, e.g. min_size or sources (`shg settings show` lists them)."
+            help=_("The setting's name: {names}.").format(
+                names=", ".join(setting.name for setting in service.SPEC)
             ),
         ),
     ],
     value: Annotated[str, typer.Argument(metavar="VALUE", help=_("The new value."))],
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Change one setting (validated: min_size ≥ 2, min_size ≤ max_size, …)."""
+    """Change one setting; a value outside what is allowed is refused, with the rule."""
     with store() as db:
         render(SETTINGS, service.set_setting(db, key, value), fmt)

@@ -27,9 +27,6 @@ from shgroups.services.settings import get_settings
 from shgroups.storage import Store
 from shgroups.text import json_visible
 
-# Where the letter used to live (cli/person.py prints it from here): see services/letter.py.
-export_text = letter.export_text
-
 
 def _marks(ids: list[int]) -> str:
     return ", ".join("?" for _i in ids)

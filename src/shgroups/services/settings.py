@@ -118,7 +118,15 @@ def _invalid(setting: Setting, value: object) -> InvalidInput:
 
 def _source_entries(value: str) -> str:
     items = [clean(item) for item in value.split(",") if clean(item)]
-    if not items or any(len(item) > SOURCE_LONGEST for item in items):
+    if not items:
+        raise InvalidInput(
+            _("sources must list at least one source"),
+            _("e.g. healthcare,friend,other"),
+            code="setting.invalid",
+            field="sources",
+            setting="sources",
+        )
+    if any(len(item) > SOURCE_LONGEST for item in items):
         raise _invalid(BY_NAME["sources"], value)
     if len({item.casefold() for item in items}) < len(items):
         raise InvalidInput(
@@ -224,12 +232,6 @@ def settings_table() -> str:
     """The README's table of settings (cog), from `SPEC`."""
     lines = ["| setting | default | allowed | meaning |", "|---|---|---|---|"]
     for s in SPEC:
-        lines.append(f"| `{s.name}` | `{s.default}` | {s.rule()} | {s.about()} |")
+        default = f"`{s.default}`" if s.default != "" else "–"
+        lines.append(f"| `{s.name}` | {default} | {s.rule()} | {s.about()} |")
     return "\n".join(lines) + "\n"
-
-
-def __getattr__(name: str) -> Any:
-    # Transition shim while cli/settings.py moves to describe(): removed at integration.
-    if name == "DESCRIPTIONS":
-        return {setting.name: setting.about() for setting in SPEC}
-    raise AttributeError(name)

@@ -38,14 +38,3 @@ def init(db: str | None, county: str, language: str = "sv") -> dict[str, Any]:
         )
     set_aside = create_db(db, lambda store: seed(store, county, language))
     return {"db": str(path), "created": True, "set_aside": [str(p) for p in set_aside]}
-
-
-def __getattr__(name: str) -> Any:
-    """`build_demo` and `demo_default_path` moved to services/demo.py; the command line imports
-    them from here until cli/__init__.py imports them from there. Looked up lazily: `shg
-    init` does not load the demo builder."""
-    if name in ("build_demo", "demo_default_path"):
-        from shgroups.services import demo
-
-        return getattr(demo, name)
-    raise AttributeError(name)
