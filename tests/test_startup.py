@@ -140,7 +140,10 @@ def test_flag_of_names_the_commands_long_option() -> None:
 def failing(field: str) -> Any:
     def fail(*args: object, **kwargs: object) -> None:
         raise InvalidInput(
-            "the day is later than the register allows", "pick another day", field=field
+            "the day is later than the register allows",
+            "pick another day",
+            code="test.failure",
+            field=field,
         )
 
     return fail

@@ -18,9 +18,7 @@ FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """A date typed as YYYY-MM-DD. `field` is the input it was typed in ("date", "as_of");
-    a flag spelling ("--as-of", as `cli.common.when` still passes it) is taken as its field."""
-    field = field.removeprefix("--").replace("-", "_")
+    """A date typed as YYYY-MM-DD. `field` is the input it was typed in ("date", "as_of")."""
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise ValueError

@@ -28,7 +28,7 @@ class ShgError(Exception):
         message: str,
         hint: str = "",
         *,
-        code: str = "",
+        code: str,
         field: str | None = None,
         **params: Any,
     ) -> None:

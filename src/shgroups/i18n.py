@@ -38,3 +38,15 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """A sentence about a count: languages differ in how many forms a count takes."""
     return _catalogue().ngettext(singular, plural, n)
+
+
+def N_(text: str) -> str:
+    """Marks English text for the catalogue; `_` translates it when shown, since the
+    interface language is only known at run time (views are declared at import)."""
+    return text
+
+
+def counted(singular: str, plural: str, count: str) -> tuple[str, str, str]:
+    """A sentence about the record's count `count` (a key), in the right plural form when
+    shown; marked for the catalogue like ngettext (xgettext -k counted:1,2)."""
+    return singular, plural, count

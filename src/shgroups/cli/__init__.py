@@ -16,9 +16,12 @@ import gc
 gc.disable()
 try:
     import importlib
+    import os
     import sqlite3
     import sys
     from collections.abc import Iterator, Mapping, MutableMapping
+    from copy import copy
+    from functools import partial
     from pathlib import Path
     from typing import Annotated, Any
 
@@ -81,7 +84,26 @@ def build(name: str, target: str) -> Any:
         holder.add_typer(thing, name=name, cls=RecordingGroup)
     else:
         holder.command(name)(thing)
-    return typer.main.get_group(holder).commands[name]
+    return plain_arguments(typer.main.get_group(holder).commands[name])
+
+
+def _argument_metavar(param: Any, ctx: Any, *, usage: bool = False) -> str:
+    return f"[{param.metavar}]" if usage and not param.required else str(param.metavar)
+
+
+def plain_arguments(command: Any) -> Any:
+    """Help screens show an argument as a coordinator reads it — `GROUP` — where Typer 0.28
+    writes `{GROUP}` in the usage line and the value's type (`<int>`) beside it."""
+    for param in command.params:
+        if param.param_type_name == "argument":
+            param.metavar = param.metavar or (param.name or "").upper()
+            param.make_metavar = partial(_argument_metavar, param)
+            quiet = copy(param.type)  # a copy: the INT type is shared by every option too
+            quiet.get_metavar = lambda *_args, **_kwargs: ""
+            param.type = quiet
+    for sub in getattr(command, "commands", {}).values():
+        plain_arguments(sub)
+    return command
 
 
 class LazyCommands(MutableMapping[str, Any]):
@@ -138,6 +160,8 @@ class ShgGroup(RecordingGroup):
 
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
+        for command in self.commands.values():  # init and demo, built by Typer itself
+            plain_arguments(command)
         self.commands = LazyCommands(self.commands, COMMANDS)
 
     def list_commands(self, ctx: Any) -> list[str]:
@@ -173,6 +197,11 @@ class ShgGroup(RecordingGroup):
             raise typer.Exit(1) from None
         except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # `shg … | head` stopped reading: nothing is wrong
+            # What is left in stdout's buffer goes nowhere, instead of failing again at exit
+            # (the recipe of Python's signal module documentation).
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
         except OSError as exc:  # a path that cannot be used: too long, a folder, no access …
             message(
                 _("Error: a file could not be used: {reason}").format(

@@ -5,9 +5,9 @@ from typing import Annotated
 import typer
 
 from shgroups.cli.common import DateOpt, store, when
-from shgroups.cli.output import N_, Format, View, formats, render
+from shgroups.cli.output import Format, View, formats, render
 from shgroups.enums import Role
-from shgroups.i18n import _
+from shgroups.i18n import N_, _
 from shgroups.services import catalogue as service
 
 themes_app = typer.Typer(help=_("Themes people wait for (tema)."), no_args_is_help=True)

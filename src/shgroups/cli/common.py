@@ -18,11 +18,15 @@ state: dict[str, str | None] = {"db": None}
 JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print one JSON document on stdout."))]
 DateOpt = Annotated[
     str | None,
-    typer.Option("--date", help=_("The day it happened, YYYY-MM-DD (default: today).")),
+    typer.Option(
+        "--date", metavar="DATE", help=_("The day it happened, YYYY-MM-DD (default: today).")
+    ),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help=_("Answer as of this day, YYYY-MM-DD (default: today).")),
+    typer.Option(
+        "--as-of", metavar="DATE", help=_("Answer as of this day, YYYY-MM-DD (default: today).")
+    ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_("Go ahead despite the warning."))]
 

@@ -7,9 +7,9 @@ import typer
 
 from shgroups import dates
 from shgroups.cli.common import store
-from shgroups.cli.output import N_, Format, View, formats, message, render
+from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.errors import StorageError
-from shgroups.i18n import _, ngettext
+from shgroups.i18n import N_, _, ngettext
 from shgroups.services import maintenance as service
 
 app = typer.Typer(help=_("The database file: check, backup, restore, info."), no_args_is_help=True)
@@ -100,6 +100,7 @@ def check(fmt: Format = Format.TABLE) -> None:
                 "fix what is listed; if the file is damaged, restore the last good backup with "
                 "`shg db restore`"
             ),
+            code="db.check_failed",
         )
     if fmt is Format.TABLE:
         message(_("All good."))

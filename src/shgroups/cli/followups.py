@@ -5,11 +5,11 @@ from typing import Annotated
 import typer
 
 from shgroups.cli.common import AsOfOpt, DateOpt, store, when
-from shgroups.cli.output import N_, Format, View, formats, message, render
+from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.dates import iso_week, parse_week, today
 from shgroups.enums import Outcome
 from shgroups.errors import InvalidInput
-from shgroups.i18n import _
+from shgroups.i18n import N_, _
 from shgroups.services import followups as service
 
 app = typer.Typer(help=_("Follow-ups of running groups."), no_args_is_help=True)
@@ -56,8 +56,9 @@ def due(
         raise InvalidInput(
             _("give --as-of or --week, not both"),
             _("--week 2026-W48 means the same as --as-of any day of that week"),
+            code="followups.as_of_and_week",
         )
-    day = parse_week(week) if week else when(as_of, "--as-of")
+    day = parse_week(week) if week else when(as_of, "as_of")
     with store() as db:
         rows = service.due(db, day, starter)
     render(DUE, rows, fmt, week=iso_week(day))

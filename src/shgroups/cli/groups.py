@@ -5,19 +5,10 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import AsOfOpt, DateOpt, ForceOpt, id_list, store, when
-from shgroups.cli.output import (
-    N_,
-    Format,
-    View,
-    counted,
-    formats,
-    message,
-    render,
-    start_command,
-)
+from shgroups.cli.output import Format, View, formats, message, render, start_command
 from shgroups.dates import today
 from shgroups.enums import GroupStatus
-from shgroups.i18n import _, ngettext
+from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import groups as service
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
@@ -219,7 +210,7 @@ def ready(as_of: AsOfOpt = None, fmt: Format = Format.TABLE) -> None:
     with store() as db:
         settings = get_settings(db)
         proposals = ready_groups(
-            db, settings["min_size"], settings["max_size"], when(as_of, "--as-of")
+            db, settings["min_size"], settings["max_size"], when(as_of, "as_of")
         )
     render(READY, proposals, fmt, min_size=settings["min_size"])
     if fmt is Format.TABLE:

@@ -5,10 +5,10 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import DateOpt, ForceOpt, store, when
-from shgroups.cli.output import N_, Format, View, formats, message, render, start_command
+from shgroups.cli.output import Format, View, formats, message, render, start_command
 from shgroups.dates import today
 from shgroups.enums import Gender, RegistrationStatus
-from shgroups.i18n import _
+from shgroups.i18n import N_, _
 from shgroups.services import intake as service
 
 app = typer.Typer(

@@ -23,18 +23,6 @@ from shgroups.text import json_visible, visible
 Row = dict[str, Any]
 
 
-def N_(text: str) -> str:
-    """Marks English text for the catalogue; `_` translates it when shown, since the
-    interface language is only known at run time (views are declared at import)."""
-    return text
-
-
-def counted(singular: str, plural: str, count: str) -> tuple[str, str, str]:
-    """A sentence about the record's count `count` (a key), in the right plural form when
-    shown; marked for the catalogue like ngettext (xgettext -k counted:1,2)."""
-    return singular, plural, count
-
-
 Column = tuple[str, str]  # (key in the row shown, header marked with N_)
 
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.

@@ -6,10 +6,10 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import store
-from shgroups.cli.output import N_, Format, View, formats, message, render
+from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.cli.retention import checkpoint_owed, scrubbed
 from shgroups.dates import today
-from shgroups.i18n import _
+from shgroups.i18n import N_, _
 from shgroups.services import letter
 from shgroups.services import persons as service
 

@@ -7,9 +7,9 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import state, store, when
-from shgroups.cli.output import N_, Format, View, formats, message, render
+from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.dates import today
-from shgroups.i18n import _, ngettext
+from shgroups.i18n import N_, _, ngettext
 from shgroups.services import persons as service
 from shgroups.storage import resolve_path
 
@@ -130,5 +130,5 @@ def audit(
 ) -> None:
     """Who changed what and when (record ids only, never names)."""
     with store() as db:
-        rows = service.list_audit(db, when(since, "--since") if since else None, person)
+        rows = service.list_audit(db, when(since, "since") if since else None, person)
     render(AUDIT, rows, fmt)

@@ -5,8 +5,8 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import store
-from shgroups.cli.output import N_, Format, View, formats, render
-from shgroups.i18n import _
+from shgroups.cli.output import Format, View, formats, render
+from shgroups.i18n import N_, _
 from shgroups.services import settings as service
 
 app = typer.Typer(
