@@ -17,6 +17,7 @@ def test_demo_shows_every_command_something_real(run: Run, tmp_path: Path) -> No
         "db": str(demo),
         "created": True,
         "scale": "showcase",
+        **dict.fromkeys(("registrations", "groups", "sessions", "followups")),  # counted at scale
     }
     use = ["--db", str(demo)]
     ready = json.loads(run(*use, "groups", "ready", "--json").stdout)

@@ -24,7 +24,11 @@ def test_init_creates_a_private_database_with_the_catalogue(run: Run, environmen
 def test_init_twice_changes_nothing(run: Run, environment: Path) -> None:
     run("init")
     before = environment.read_bytes()
-    assert json.loads(run("init", "--json").stdout) == {"db": str(environment), "created": False}
+    assert json.loads(run("init", "--json").stdout) == {
+        "db": str(environment),
+        "created": False,
+        "set_aside": [],
+    }
     assert environment.read_bytes() == before
 
 

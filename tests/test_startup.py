@@ -189,3 +189,20 @@ def test_shg_debug_shows_the_failure(run: Run, monkeypatch: pytest.MonkeyPatch) 
 def test_a_list_of_ids_that_is_not_one_names_the_flag(run: Run, db: Path) -> None:
     stderr = run("groups", "start", "--theme", "Ensamhet", "--members", "3,x", code=1).stderr
     assert "--members" in stderr and "'3,x' is not a list of registration ids" in stderr
+
+
+def test_help_screens_show_words_not_types(run: Run) -> None:
+    """Every command's help names its values as a coordinator reads them (GROUP, DATE, N),
+    never Typer's {GROUP}, <int> or <str>."""
+    import re
+
+    from shgroups.cli import COMMANDS
+
+    paths: list[list[str]] = [["init"], ["demo"]]
+    for name, target in COMMANDS.items():
+        command = build(name, target)
+        subs = getattr(command, "commands", None)
+        paths += [[name, sub] for sub in subs] if subs else [[name]]
+    for path in paths:
+        shown = run(*path, "--help").stdout
+        assert not re.search(r"\{[A-Z_]+\}|<(int|str|float|text|path|integer)>", shown), path

@@ -29,9 +29,9 @@ try:
     from typer.core import TyperGroup
 
     from shgroups import __version__, env
-    from shgroups.cli.common import JsonOpt, state
+    from shgroups.cli.common import state
     from shgroups.cli.hints import explain
-    from shgroups.cli.output import message, print_json
+    from shgroups.cli.output import Format, View, formats, message, render
     from shgroups.errors import ShgError
     from shgroups.i18n import _
     from shgroups.text import not_text as typed_badly
@@ -39,6 +39,17 @@ finally:
     gc.enable()
 
 REPORT_URL = "https://github.com/shgroups/shg/issues"
+
+INIT = View(
+    "init",
+    ("db", "created", "set_aside"),
+    note="`set_aside`: journal files of an earlier database, kept under new names",
+)
+DEMO = View(
+    "demo",
+    ("db", "created", "scale", "registrations", "groups", "sessions", "followups"),
+    note="the counts for `--scale county` and `national`; null for the showcase",
+)
 
 
 # The commands that live in modules of their own, in the order `shg --help` and the README list
@@ -245,6 +256,7 @@ def root(
         str | None,
         typer.Option(
             "--db",
+            metavar="PATH",
             help=_("The database file (default: $SHG_DB, else the user data folder's shg.db)."),
             show_default=False,
         ),
@@ -260,12 +272,16 @@ def root(
 
 
 @app.command()
+@formats
 def init(
-    county: Annotated[str, typer.Option(help=_("The county's or region's name."))] = "",
+    county: Annotated[
+        str, typer.Option(metavar="NAME", help=_("The county's or region's name."))
+    ] = "",
     language: Annotated[
-        str, typer.Option(help=_("Language of the theme catalogue: sv, nb or en."))
+        str,
+        typer.Option(metavar="LANGUAGE", help=_("Language of the theme catalogue: sv, nb or en.")),
     ] = "sv",
-    as_json: JsonOpt = False,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Create the database with the default themes and settings."""
     from shgroups.services.maintenance import shared_storage
@@ -288,8 +304,8 @@ def init(
                 "move it back beside that database, or delete it."
             ).format(file=left_over)
         )
-    if as_json:
-        print_json(result)
+    if fmt is not Format.TABLE:
+        render(INIT, result, fmt)
     elif result["created"]:
         message(_("Created {db}.").format(db=result["db"]))
         message(_("Next: shg intake add --consent --name NAME --theme THEME"))
@@ -298,6 +314,7 @@ def init(
 
 
 @app.command()
+@formats
 def demo(
     path: Annotated[
         str | None,
@@ -309,22 +326,23 @@ def demo(
     scale: Annotated[
         str,
         typer.Option(
+            metavar="SCALE",
             help=_(
                 "showcase (every state, small), or county or national "
                 "(large registers for benchmarks)."
-            )
+            ),
         ),
     ] = "showcase",
-    seed: Annotated[int, typer.Option(help=_("Seed for county and national."))] = 1,
-    as_json: JsonOpt = False,
+    seed: Annotated[int, typer.Option(metavar="N", help=_("Seed for county and national."))] = 1,
+    fmt: Format = Format.TABLE,
 ) -> None:
     """Build a demo database of made-up people in every state (never your real one)."""
     from shgroups.dates import today
     from shgroups.services.demo import build_demo, demo_default_path
 
     result = build_demo(path or demo_default_path(), today(), scale, seed)
-    if as_json:
-        print_json(result)
+    if fmt is not Format.TABLE:
+        render(DEMO, result, fmt)
     else:
         message(_("Built the demo database {db}. Try:").format(db=result["db"]))
         for command in ("groups ready", "followups due", "groups list", "intake list"):

@@ -15,7 +15,6 @@ from shgroups.storage import Store, open_db
 # Set by the top-level callback from --db (else $SHG_DB, else the user data folder).
 state: dict[str, str | None] = {"db": None}
 
-JsonOpt = Annotated[bool, typer.Option("--json", help=_("Print one JSON document on stdout."))]
 DateOpt = Annotated[
     str | None,
     typer.Option(

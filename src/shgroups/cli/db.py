@@ -15,11 +15,6 @@ from shgroups.services import maintenance as service
 app = typer.Typer(help=_("The database file: check, backup, restore, info."), no_args_is_help=True)
 
 # `shg init` makes the file these commands look after.
-INIT = View(
-    "init",
-    ("db", "created", "set_aside"),
-    note="`set_aside`: journal files of an earlier database, kept under new names",
-)
 CHECKED = View(
     "db check",
     ("db", "ok", "integrity", "schema_version", "findings"),

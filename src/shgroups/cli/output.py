@@ -119,7 +119,9 @@ def shaped(view: View, data: Any) -> Any:
     if view.many:
         return [shaped(view._replace(many=False), row) for row in data]
     parts = dict(view.parts)
-    return {key: shaped(parts[key], data[key]) if key in parts else data[key] for key in view.keys}
+    return {
+        key: shaped(parts[key], data[key]) if key in parts else data.get(key) for key in view.keys
+    }
 
 
 def _iso(value: Any) -> str:

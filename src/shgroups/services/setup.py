@@ -26,7 +26,7 @@ def init(db: str | None, county: str, language: str = "sv") -> dict[str, Any]:
     path = resolve_path(db)
     if path.exists():
         open_db(path).close()  # fails clearly when the file is not an shg database
-        return {"db": str(path), "created": False}
+        return {"db": str(path), "created": False, "set_aside": []}
     if language not in DEFAULT_AREA:
         raise Conflict(
             _("unknown language {lang!r}").format(lang=language),
