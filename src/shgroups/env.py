@@ -31,7 +31,10 @@ VARIABLES: tuple[tuple[str, Callable[[], str]], ...] = (
         "SHG_DEMO_DB",
         lambda: _("where `shg demo` builds without a path (default shg-demo.db)"),
     ),
-    ("SHG_LANG", lambda: _("the language of messages: sv, nb or en")),
+    (
+        "SHG_LANG",
+        lambda: _("the language of messages, once catalogues exist (English now)"),
+    ),
     (
         "SHG_DEBUG",
         lambda: _(
