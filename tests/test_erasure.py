@@ -93,7 +93,7 @@ def test_an_erasure_owed_while_another_program_reads_is_finished_by_the_next_wri
         assert erased.returncode == 0, erased.stderr
         # Truthful: the identity is gone from the register, the bytes are not yet gone.
         assert json.loads(shg(db, "intake", "show", str(reg), "--json").stdout)["name"] is None
-        assert f"{db}-wal" in erased.stderr and "shg db check" in erased.stderr
+        assert f"{db}-wal" in erased.stderr and f"shg --db {db} db check" in erased.stderr
         assert traces(db_files(db), tokens)
     finally:
         reader.close()

@@ -232,3 +232,19 @@ def test_bytes_that_are_not_utf8_get_a_plain_error(
     before = sha(db)
     plain_error(shg_bytes(*args, env=env))
     assert sha(db) == before
+
+
+def test_suggested_commands_work_on_the_register_in_use(run: Run, tmp_path: Path) -> None:
+    """A "Next:" line or a hint pasted as it is must not work on another register."""
+    other = tmp_path / "other.db"
+    result = run("--db", str(other), "init")
+    assert f"Next: shg --db {other} intake add" in result.stderr
+    result = run("--db", str(other), "intake", "show", "7", code=1)
+    assert f"`shg --db {other} intake list`" in result.stderr
+
+
+def test_restoring_leaves_nothing_beside_the_backup(run: Run, db: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "kept.db"  # a register of its own, in WAL mode like every register
+    run("--db", str(backup), "init")
+    run("db", "restore", str(backup), "--yes", "--force")
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kept")) == ["kept.db"]

@@ -280,7 +280,7 @@ def test_mistake_changes_nothing(
 def test_db_path_without_an_shg_database(run: Run, tmp_path: Path) -> None:
     missing = tmp_path / "nowhere" / "shg.db"
     result = run("--db", str(missing), "groups", "list", code=1)
-    assert "holds no shg database" in result.stderr and "shg init" in result.stderr
+    assert "holds no shg database" in result.stderr and f"shg --db {missing} init" in result.stderr
     assert not missing.exists() and not missing.parent.exists()
     result = run(
         "--db",

@@ -149,8 +149,10 @@ def restore(
     ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Replace the register with a backup (verified first; the current one is kept as a
-    backup, its audit carried across and its erasures done again)."""
+    """Replace the register with a verified backup; keeps the current one and its erasures.
+
+    The current register is kept as a backup, its audit carried across and its erasures done
+    again on the restored rows."""
     service.verify_backup(path)
     if not yes:
         typer.confirm(

@@ -35,7 +35,10 @@ SessionsOpt = Annotated[
     typer.Option(
         "--starter-sessions",
         metavar="N",
-        help=_("Starter sessions planned (default from settings)."),
+        help=_(
+            "Starter sessions planned (left out: the county's setting when starting a group, "
+            "unchanged when changing one)."
+        ),
     ),
 ]
 WeeksOpt = Annotated[
@@ -43,7 +46,10 @@ WeeksOpt = Annotated[
     typer.Option(
         "--followup-weeks",
         metavar="N",
-        help=_("Weeks between follow-ups (default from settings)."),
+        help=_(
+            "Weeks between follow-ups (left out: the county's setting when starting a group, "
+            "unchanged when changing one)."
+        ),
     ),
 ]
 
@@ -206,7 +212,8 @@ SESSION = View(
 @app.command("ready")
 @formats
 def ready(as_of: AsOfOpt = None, fmt: Format = Format.TABLE) -> None:
-    """Propose the groups that can start now (5–8 waiting for one theme in one area)."""
+    """Propose the groups that can start now: enough people waiting for one theme in one area
+    (from the county's min_size to max_size)."""
     with store() as db:
         settings = get_settings(db)
         proposals = ready_groups(

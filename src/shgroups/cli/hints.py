@@ -69,12 +69,12 @@ HINTS: dict[str, Callable[[], str]] = {
     "members.empty": lambda: _("give ids such as {flag} 3,7,12"),
     "members.too_few": lambda: _("add --force to go ahead anyway"),
     "members.too_many": lambda: _("add --force to go ahead anyway"),
-    "group.ended": lambda: _("`shg groups list --status running` shows the active groups"),
+    "group.ended": lambda: _("`shg groups list` shows the groups and their status"),
     "group.full": lambda: _("add --force to go above the maximum"),
     "group.closed": lambda: _("open it with `shg groups set {id} --open`, or add --force"),
     "group.not_member": lambda: _("`shg groups show {group}` lists its members"),
     "group.sessions_held": lambda: _(
-        "to plan more while it starts: shg groups set {id} --starter-sessions N"
+        "its starter phase is over; follow-ups are next (`shg followups due`)"
     ),
     "followup.group_starting": lambda: _("`shg followups due` lists the groups to follow up"),
     "followup.group_ended": lambda: _("`shg followups due` lists the groups to follow up"),

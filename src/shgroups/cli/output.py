@@ -26,7 +26,9 @@ Row = dict[str, Any]
 Column = tuple[str, str]  # (key in the row shown, header marked with N_)
 
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
-WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method"}
+WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method", "value"}
+# Never shortened: what a coordinator must type again (a setting's name).
+WHOLE = {"key"}
 
 
 class View(NamedTuple):
@@ -99,8 +101,28 @@ def start_command(theme: str, area: str) -> str:
 
 def message(text: str) -> None:
     """A note for the person at the terminal, on stderr so stdout stays clean for pipes.
-    Stored text inside it (a theme's name) is shown, never obeyed by the terminal."""
-    sys.stderr.write(visible(text) + "\n")
+    Stored text inside it (a theme's name) is shown, never obeyed by the terminal; a command
+    it suggests works on the register in use (`with_db`)."""
+    sys.stderr.write(visible(with_db(text)) + "\n")
+
+
+# `shg` followed by one of its commands, where a message suggests one.
+_SUGGESTED = re.compile(
+    r"(?<![\w-])shg (?=(init|demo|purge|audit|settings|themes|areas|staff|intake|groups|"
+    r"sessions|followups|person|db)\b)"
+)
+
+
+def with_db(text: str) -> str:
+    """When `--db` was given, the commands a message suggests repeat it: pasted as they are,
+    they must not work on another register."""
+    from shgroups.cli.common import state
+
+    if not state["db"]:
+        return text
+    import shlex
+
+    return _SUGGESTED.sub(f"shg --db {shlex.quote(state['db'])} ", text)
 
 
 def render(view: View, data: Any, fmt: Format, **params: Any) -> None:
@@ -237,7 +259,13 @@ def table(
     grid = Table(title=heading, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for key, header in columns:
         wraps = key in WRAPPING
-        grid.add_column(header, no_wrap=not wraps, overflow="fold" if wraps else "ellipsis")
+        whole = max((len(_cell(row.get(key))) for row in rows), default=0) if key in WHOLE else None
+        grid.add_column(
+            header,
+            no_wrap=not wraps,
+            overflow="fold" if wraps else "ellipsis",
+            min_width=whole,
+        )
     for row in rows:
         # Text, not markup: a name such as "Anna [/b]" is shown as typed.
         grid.add_row(

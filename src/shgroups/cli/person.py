@@ -9,7 +9,7 @@ from shgroups.cli.common import store
 from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.cli.retention import checkpoint_owed, scrubbed
 from shgroups.dates import today
-from shgroups.i18n import N_, _
+from shgroups.i18n import _, counted
 from shgroups.services import letter
 from shgroups.services import persons as service
 
@@ -35,7 +35,14 @@ EXPORT = View(
 ERASED = View(
     "person erase, person withdraw-consent",
     ("registrations", "erased", "checkpointed", "followups_scrubbed"),
-    said=(N_("Erased the name, contact details and notes of registrations {registrations}."),),
+    said=(
+        counted(
+            "Erased the name, contact details and notes of registration {registrations}.",
+            "Erased the name, contact details and notes of registrations {registrations}.",
+            "n",
+        ),
+    ),
+    for_table=lambda result: {**result, "n": len(result["registrations"])},
 )
 
 

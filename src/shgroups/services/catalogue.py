@@ -41,13 +41,16 @@ def load_catalogue() -> list[dict[str, Any]]:
     return themes
 
 
+_EXAMPLES = {"theme": "Ensamhet", "area": "Jönköping", "staff": "Eva Lind"}
+
+
 def _check_name(text: str, kind: str) -> str:
     field = _KINDS[kind][2]
     name = clean(typed(text, field))
     if not name or len(name) > 120:
         raise InvalidInput(
             _("a {what} name must be 1 to 120 characters").format(what=_what(kind)),
-            _("give a name such as {example!r}").format(example="Jönköping"),
+            _("give a name such as {example!r}").format(example=_EXAMPLES[kind]),
             code=f"{kind}.name_length",
             field=field,
         )

@@ -9,7 +9,7 @@ from typing import Any, TypedDict
 
 from shgroups.dates import not_after_today, not_before
 from shgroups.enums import Gender, RegistrationStatus
-from shgroups.errors import Conflict, InvalidInput, NotFound
+from shgroups.errors import Conflict, InvalidInput, NotFound, ShgError
 from shgroups.freetext import check_free_text
 from shgroups.i18n import _
 from shgroups.names import clean, did_you_mean, name_key, suggest
@@ -383,6 +383,15 @@ def _basis(settings: dict[str, Any], consent: bool, on: date) -> dict[str, str]:
 # --- registering -------------------------------------------------------------------------------
 
 
+def _alternative(store: Store, kind: str, text: str, pending: catalogue.Choice) -> catalogue.Choice:
+    """An alternative theme or area: its failures concern the alternative's own input."""
+    try:
+        return catalogue.choose(store, kind, text, pending=pending)
+    except ShgError as exc:
+        exc.field = f"also_{kind}"
+        raise
+
+
 def validate_registration(store: Store, reg: RegistrationInput, today: date) -> ValidRegistration:
     """Everything `add` checks, without writing: what was typed, the date, the county's
     legal basis and sources, the theme and areas, a possible duplicate and whose identity it
@@ -405,8 +414,8 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
     basis = _basis(settings, reg.consent, reg.on)
     theme = catalogue.choose(store, "theme", reg.theme, create=reg.new_theme)
     area = catalogue.choose(store, "area", reg.area, create=reg.new_area)
-    also_themes = tuple(catalogue.choose(store, "theme", t, pending=theme) for t in reg.also_themes)
-    also_areas = tuple(catalogue.choose(store, "area", a, pending=area) for a in reg.also_areas)
+    also_themes = tuple(_alternative(store, "theme", t, theme) for t in reg.also_themes)
+    also_areas = tuple(_alternative(store, "area", a, area) for a in reg.also_areas)
     new_person = reg.force or reg.new_person
     duplicate = _find_duplicate(store, person, theme.id)
     if duplicate and not new_person:

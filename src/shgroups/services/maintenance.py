@@ -71,7 +71,9 @@ def shared_storage(path: Path, mounts: str | None = None) -> str | None:
 def _open_ro(path: Path, immutable: bool = False) -> sqlite3.Connection:
     """Read a file without ever writing it. An absolute file: URI, so that no name (such as
     `file:bk.db`) is read as an SQLite URI of its own. `immutable` for a file that is only
-    looked at: no -shm or -wal is created beside it (in someone else's backup folder)."""
+    looked at: no -shm or -wal is created beside it (in someone else's backup folder, or
+    beside the backup a coordinator restores from); only a file with a -wal of its own needs
+    the usual read, which sees the changes in that -wal."""
     uri = f"{path.absolute().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
     return sqlite3.connect(uri, uri=True, isolation_level=None)
 
@@ -293,7 +295,7 @@ def verify_backup(path: Path) -> tuple[int, str | None]:
         )
     problem, identity = None, None
     try:
-        conn = _open_ro(path)
+        conn = _open_ro(path, immutable=not Path(f"{path}-wal").exists())
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -336,7 +338,7 @@ def _migrated_copy(source: Path, version: int) -> Iterator[str]:
     uri = f"file:shg-restore-{os.getpid()}-{secrets.token_hex(8)}?mode=memory&cache=shared"
     copy = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
-        src = _open_ro(source)
+        src = _open_ro(source, immutable=not Path(f"{source}-wal").exists())
         try:
             src.backup(copy)
         finally:
