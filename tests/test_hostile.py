@@ -248,3 +248,16 @@ def test_restoring_leaves_nothing_beside_the_backup(run: Run, db: Path, tmp_path
     run("--db", str(backup), "init")
     run("db", "restore", str(backup), "--yes", "--force")
     assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("kept")) == ["kept.db"]
+
+
+def test_the_audit_table_speaks_plainly(run: Run, tmp_path: Path) -> None:
+    """Every action the demo register records is shown in words; scripts keep the codes."""
+    from shgroups.cli.retention import ACTIONS
+
+    demo = tmp_path / "demo.db"
+    run("demo", str(demo))
+    rows = json.loads(run("--db", str(demo), "audit", "--json").stdout)
+    actions = {r["action"] for r in rows} - {"demo.showcase"}
+    assert len(actions) > 10 and actions <= set(ACTIONS), actions - set(ACTIONS)
+    shown = run("--db", str(demo), "audit").stdout
+    assert "registration.add" not in shown and "registered" in shown

@@ -18,6 +18,53 @@ PURGED = View(
     ("dry_run", "expired", "erased", "archive", "checkpointed", "followups_scrubbed"),
     note="`expired`, `erased`: registration ids",
 )
+# What each audited action means, in plain words for the table (scripts get the codes).
+ACTIONS = {
+    "registration.add": N_("registered"),
+    "registration.confirm": N_("confirmed, still waiting"),
+    "registration.waiting": N_("back in the queue"),
+    "registration.placed": N_("placed in a group"),
+    "registration.withdrawn": N_("withdrawn"),
+    "registration.referred": N_("referred elsewhere"),
+    "registration.expired": N_("expired: not confirmed in time"),
+    "registration.left-group": N_("left a group"),
+    "person.export": N_("personal data exported (access request)"),
+    "person.erase": N_("identity erased"),
+    "person.consent-withdrawn": N_("consent withdrawn, identity erased"),
+    "person.purge": N_("identity erased by the retention rules"),
+    "person.erase-again": N_("identity erased again after a restore"),
+    "purge.run": N_("retention rules applied"),
+    "group.start": N_("group started"),
+    "group.add-member": N_("member added"),
+    "group.remove-member": N_("member removed"),
+    "group.set": N_("group changed"),
+    "group.end": N_("group ended"),
+    "session.add": N_("starter session recorded"),
+    "followup.add": N_("follow-up recorded"),
+    "theme.add": N_("theme added"),
+    "theme.rename": N_("theme renamed"),
+    "theme.retire": N_("theme retired"),
+    "area.add": N_("area added"),
+    "staff.add": N_("staff member added"),
+    "settings.set": N_("setting changed"),
+    "db.restore": N_("register restored from a backup"),
+}
+
+
+def _readable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The audit for a person at the terminal: local time to the minute, actions in words."""
+    from datetime import datetime
+
+    return [
+        {
+            **row,
+            "at": datetime.fromisoformat(row["at"]).astimezone().strftime("%Y-%m-%d %H:%M"),
+            "action": _(ACTIONS[row["action"]]) if row["action"] in ACTIONS else row["action"],
+        }
+        for row in rows
+    ]
+
+
 AUDIT = View(
     "audit",
     ("id", "at", "actor", "action", "entity", "entity_id"),
@@ -30,6 +77,7 @@ AUDIT = View(
     ),
     empty=N_("Nothing recorded."),
     many=True,
+    for_table=_readable,
 )
 
 
