@@ -290,7 +290,7 @@ def test_audit_command(run: Run, db: Path) -> None:
     ]
     assert json.loads(run("audit", "--since", "2999-01-01", "--json").stdout) == []
     table = run("audit").stdout
-    assert "registration.add" in table and "Person" not in table
+    assert "registered" in table and "Person" not in table
 
 
 # --- free-text guard -------------------------------------------------------------------------
