@@ -83,7 +83,9 @@ HINTS: dict[str, Callable[[], str]] = {
     "backup.exists": lambda: _("choose a new name, or leave PATH out for a dated one"),
     "backup.keep_too_few": lambda: _("e.g. {flag} 8 keeps two months of weekly backups"),
     "backup.missing": lambda: _("`shg db info` shows the last backup"),
-    "backup.unusable": lambda: _("choose another backup; `shg db info` lists them"),
+    "backup.unusable": lambda: _(
+        "choose another backup; `shg db info` shows the backup folder and the last backup"
+    ),
     "restore.other_register": lambda: _(
         "check --db / $SHG_DB; to replace this register with it anyway, run "
         "`shg db restore {path} --force` (erasures recorded here are then not re-applied)"

@@ -12,7 +12,8 @@ from shgroups.i18n import N_, _
 from shgroups.services import intake as service
 
 app = typer.Typer(
-    help=_("People waiting for a group: register, list, withdraw, refer."), no_args_is_help=True
+    help=_("People waiting for a group: register, list, show, confirm, withdraw, refer."),
+    no_args_is_help=True,
 )
 
 IdArg = Annotated[

@@ -228,7 +228,7 @@ def show(view: View, data: Any, **params: Any) -> None:
 
 
 def _cell(value: Any) -> str:
-    if value is None:
+    if value is None or value == []:
         return "–"
     if isinstance(value, bool):
         return _("yes") if value else _("no")
