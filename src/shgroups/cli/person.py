@@ -1,7 +1,7 @@
 """`shg person`: one person's rights (access, erasure, withdrawn consent)."""
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
@@ -85,7 +85,7 @@ def _confirm(yes: bool, question: str) -> None:
         typer.confirm(question, abort=True, err=True)
 
 
-def _erased(result: dict[str, Any], fmt: Format) -> None:
+def _erased(result: service.Erased, fmt: Format) -> None:
     render(ERASED, result, fmt)
     if fmt is Format.TABLE:
         scrubbed(result)

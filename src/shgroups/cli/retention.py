@@ -81,7 +81,7 @@ AUDIT = View(
 )
 
 
-def scrubbed(result: dict[str, Any]) -> None:
+def scrubbed(result: service.Erased | service.Purged) -> None:
     """How many follow-up notes an erasure rewrote (erase, withdraw-consent and purge)."""
     if result["followups_scrubbed"]:
         message(
@@ -95,7 +95,7 @@ def scrubbed(result: dict[str, Any]) -> None:
         )
 
 
-def checkpoint_owed(result: dict[str, Any]) -> None:
+def checkpoint_owed(result: service.Erased | service.Purged) -> None:
     """Where the erased bytes are while another program keeps shg from emptying the WAL."""
     if result["checkpointed"] is False:
         db = resolve_path(state["db"])

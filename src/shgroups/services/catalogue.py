@@ -1,10 +1,15 @@
-"""Themes, areas and staff: the names a coordinator types, and how they are matched."""
+"""Themes, areas and staff: the names a coordinator types, and how they are matched.
+
+What the commands print is declared as TypedDicts (as in services/intake.py and groups.py):
+the JSON documents scripts rely on (docs/design.md §4), at run time dicts printed as they are,
+whose keys are declared once, for mypy, for the command line's views and for the README's table.
+"""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from shgroups.enums import Role
 from shgroups.errors import Conflict, InvalidInput, NotFound
@@ -238,7 +243,16 @@ def seed_themes(store: Store, language: str) -> None:
         add_theme(store, labels.get(language, entry["sv"]), entry.get("aliases", []), labels)
 
 
-def list_themes(store: Store, include_retired: bool = False) -> list[dict[str, Any]]:
+class ThemeRow(TypedDict):
+    """A row of `themes list`."""
+
+    id: int
+    name: str
+    waiting: int  # first choices that wait
+    retired: str | None  # the day it was retired
+
+
+def list_themes(store: Store, include_retired: bool = False) -> list[ThemeRow]:
     rows = store.rows(
         """SELECT t.id, t.name,
                   (SELECT count(*) FROM registrations r
@@ -249,16 +263,23 @@ def list_themes(store: Store, include_retired: bool = False) -> list[dict[str, A
             ORDER BY t.name COLLATE NOCASE""",
         (int(include_retired),),
     )
-    return rows
+    return rows  # type: ignore[return-value]  # the query's columns
 
 
-def create_theme(store: Store, name: str, aliases: list[str]) -> dict[str, Any]:
+class ThemeNamed(TypedDict):
+    """A theme as `themes add` and `themes rename` leave it."""
+
+    id: int
+    name: str
+
+
+def create_theme(store: Store, name: str, aliases: list[str]) -> ThemeNamed:
     with store.write():
         theme_id = add_theme(store, name, aliases)
         return {"id": theme_id, "name": get_theme(store, theme_id)["name"]}
 
 
-def rename_theme(store: Store, old: str, new: str) -> dict[str, Any]:
+def rename_theme(store: Store, old: str, new: str) -> ThemeNamed:
     with store.write():
         theme = resolve(store, "theme", old)
         name = _check_name(new, "theme")
@@ -278,7 +299,15 @@ def rename_theme(store: Store, old: str, new: str) -> dict[str, Any]:
         return {"id": theme["id"], "name": name}
 
 
-def retire_theme(store: Store, name: str, on: str) -> dict[str, Any]:
+class ThemeRetired(TypedDict):
+    """A theme as `themes retire` leaves it."""
+
+    id: int
+    name: str
+    retired: str  # the day
+
+
+def retire_theme(store: Store, name: str, on: str) -> ThemeRetired:
     with store.write():
         theme = resolve(store, "theme", name)
         if theme["retired_on"]:
@@ -323,14 +352,33 @@ def add_area(store: Store, name: str, digital: bool = False, default: bool = Fal
     return area_id
 
 
-def create_area(store: Store, name: str, digital: bool, default: bool) -> dict[str, Any]:
+class AreaAdded(TypedDict):
+    """An area as `areas add` made it."""
+
+    id: int
+    name: str
+    digital: bool
+    default: bool
+
+
+def create_area(store: Store, name: str, digital: bool, default: bool) -> AreaAdded:
     with store.write():
         area_id = add_area(store, name, digital, default)
         area = get_area(store, area_id)
         return {"id": area_id, "name": area["name"], "digital": digital, "default": default}
 
 
-def list_areas(store: Store) -> list[dict[str, Any]]:
+class AreaRow(TypedDict):
+    """A row of `areas list`."""
+
+    id: int
+    name: str
+    waiting: int  # first choices that wait
+    digital: bool
+    default: bool
+
+
+def list_areas(store: Store) -> list[AreaRow]:
     rows = store.rows(
         """SELECT a.id, a.name,
                   (SELECT count(*) FROM registrations r
@@ -338,10 +386,27 @@ def list_areas(store: Store) -> list[dict[str, Any]]:
                   a.digital = 1 AS digital, a.is_default = 1 AS "default"
              FROM areas a ORDER BY a.is_default DESC, a.name COLLATE NOCASE"""
     )
-    return [dict(r, digital=bool(r["digital"]), default=bool(r["default"])) for r in rows]
+    return [
+        {
+            "id": r["id"],
+            "name": r["name"],
+            "waiting": r["waiting"],
+            "digital": bool(r["digital"]),
+            "default": bool(r["default"]),
+        }
+        for r in rows
+    ]
 
 
-def add_staff(store: Store, name: str, role: str) -> dict[str, Any]:
+class StaffAdded(TypedDict):
+    """A staff member as `staff add` made them."""
+
+    id: int
+    name: str
+    role: str
+
+
+def add_staff(store: Store, name: str, role: str) -> StaffAdded:
     role = one_of(Role, role, "role")
     with store.write():
         name = _check_name(name, "staff")
@@ -351,8 +416,17 @@ def add_staff(store: Store, name: str, role: str) -> dict[str, Any]:
         return {"id": staff_id, "name": name, "role": role}
 
 
-def list_staff(store: Store) -> list[dict[str, Any]]:
-    return store.rows(
+class StaffRow(TypedDict):
+    """A row of `staff list`."""
+
+    id: int
+    name: str
+    role: str
+    groups: int  # the groups not ended that they start
+
+
+def list_staff(store: Store) -> list[StaffRow]:
+    return store.rows(  # type: ignore[return-value]  # the query's columns
         """SELECT s.id, s.name, s.role,
                   (SELECT count(*) FROM groups g
                     WHERE g.starter_id = s.id AND g.status != 'ended') AS groups

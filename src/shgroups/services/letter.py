@@ -8,6 +8,7 @@ reasons than what is gathered.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from shgroups.i18n import _
@@ -17,12 +18,12 @@ from shgroups.text import json_visible, visible
 IDENTITY = ("name", "phone", "email", "note")
 
 
-def export_json(doc: dict[str, Any]) -> str:
+def export_json(doc: Mapping[str, Any]) -> str:
     """A file as JSON, with no control character left raw for the program that shows it."""
     return json_visible(json.dumps(doc, ensure_ascii=False, indent=2)) + "\n"
 
 
-def export_text(doc: dict[str, Any]) -> str:
+def export_text(doc: Mapping[str, Any]) -> str:
     """The export as a letter a person can read; stored text is shown, never obeyed, by the
     terminal or editor it is read in (control characters appear as \\x1b)."""
     person = doc["person"]

@@ -1,4 +1,9 @@
-"""Keeping the file healthy: check, backup (with rotation), restore, info (docs/design.md §5)."""
+"""Keeping the file healthy: check, backup (with rotation), restore, info (docs/design.md §5).
+
+What the commands print is declared as TypedDicts (as in services/intake.py and groups.py):
+the JSON documents scripts rely on (docs/design.md §4), at run time dicts printed as they are,
+whose keys are declared once, for mypy, for the command line's views and for the README's table.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from graphlib import TopologicalSorter
 from pathlib import Path
-from typing import Any
+from typing import TypedDict
 
 from shgroups import env, migrations
 from shgroups.errors import Conflict, StorageError
@@ -91,7 +96,17 @@ OWED_CHECKPOINT = _(
 )
 
 
-def check(store: Store, mounts: str | None = None) -> dict[str, Any]:
+class Checked(TypedDict):
+    """`db check`: what was found (nothing when `ok`)."""
+
+    db: str
+    ok: bool
+    integrity: str  # "ok" or "damaged"
+    schema_version: int
+    findings: list[str]
+
+
+def check(store: Store, mounts: str | None = None) -> Checked:
     """Integrity, foreign keys, schema, file modes, an owed checkpoint and where the file lives."""
     findings: list[str] = []
     integrity = "ok"
@@ -259,7 +274,15 @@ def _write_backup(conn: sqlite3.Connection, db: Path, target: Path | None) -> Pa
         remove_db(temp)
 
 
-def backup(store: Store, target: Path | None = None, keep: int | None = None) -> dict[str, Any]:
+class BackedUp(TypedDict):
+    """`db backup`: the backup written, and the old ones `keep` removed."""
+
+    backup: str
+    size: int  # bytes
+    removed: list[str]
+
+
+def backup(store: Store, target: Path | None = None, keep: int | None = None) -> BackedUp:
     """A consistent copy of the live database, private, never over a file or through a
     symlink; with `keep`, only this register's newest `keep` dated backups stay."""
     if keep is not None and keep < 1:
@@ -273,7 +296,7 @@ def backup(store: Store, target: Path | None = None, keep: int | None = None) ->
     if target is not None and os.path.lexists(target):
         raise _exists(target)
     path = _write_backup(store.conn, store.path, target)
-    removed = []
+    removed: list[str] = []
     if keep is not None:
         for old in backups(store)[keep:]:
             if old != path:
@@ -448,7 +471,18 @@ def _another_register(source: Path) -> Conflict:
     )
 
 
-def restore(store: Store, source: Path, today: date, force: bool = False) -> dict[str, Any]:
+class Restored(TypedDict):
+    """`db restore`: what replaced the register, and what was kept and erased again."""
+
+    db: str
+    restored_from: str
+    previous_kept_as: str
+    same_register: bool
+    erased_again: list[int]  # registration ids
+    checkpointed: bool
+
+
+def restore(store: Store, source: Path, today: date, force: bool = False) -> Restored:
     """Replace the register's rows with a verified backup's, in one transaction that also
     keeps the current register as a backup, carries its audit across, re-applies its
     erasures and records the restore: a kill at any point leaves all of it or none."""
@@ -501,7 +535,19 @@ def restore(store: Store, source: Path, today: date, force: bool = False) -> dic
     }
 
 
-def info(store: Store) -> dict[str, Any]:
+class Info(TypedDict):
+    """`db info`: where the database is, how big, and its last backup."""
+
+    db: str
+    size: int  # bytes, with the -wal and -shm files
+    schema_version: int
+    counts: dict[str, int]  # rows per table
+    backup_folder: str
+    last_backup: str | None
+    last_backup_at: str | None  # local time, ISO to the second
+
+
+def info(store: Store) -> Info:
     tables = [
         r[0]
         for r in store.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")

@@ -3,6 +3,10 @@
 A person is reached through any of their registration ids, the number `intake add` printed.
 Erasing removes the `persons` row (name, contact details, note) and unlinks the registrations,
 whose facts (theme, area, dates, gender, birth year, source, status) keep statistics right.
+
+What the commands print is declared as TypedDicts (as in services/intake.py and groups.py):
+the JSON documents scripts rely on (docs/design.md §4), and here also the files a person is
+given; at run time dicts, whose keys are declared once, for mypy and for the command line.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 from shgroups import files
 from shgroups.errors import Conflict
@@ -50,8 +54,19 @@ def _person_of(store: Store, reg_id: int) -> tuple[int, list[int]]:
     return reg["person_id"], ids
 
 
-def audit_rows(store: Store, reg_ids: list[int]) -> list[dict[str, Any]]:
-    return store.rows(
+class AuditEntry(TypedDict):
+    """A row of `shg audit`: who did what, when, to which record (never what it said)."""
+
+    id: int
+    at: str  # UTC, ISO to the second
+    actor: str
+    action: str
+    entity: str
+    entity_id: int | None  # None for what concerns no one record (a purge run, a restore)
+
+
+def audit_rows(store: Store, reg_ids: list[int]) -> list[AuditEntry]:
+    return store.rows(  # type: ignore[return-value]  # the query's columns
         f"""SELECT id, at, actor, action, entity, entity_id FROM audit
              WHERE entity = 'registration' AND entity_id IN ({_marks(reg_ids)})
              ORDER BY id""",
@@ -59,18 +74,68 @@ def audit_rows(store: Store, reg_ids: list[int]) -> list[dict[str, Any]]:
     )
 
 
-def person_record(store: Store, person_id: int, reg_ids: list[int]) -> dict[str, Any]:
+class Identity(TypedDict):
+    """Who a person is: the `persons` row as an export lists it (letter.IDENTITY)."""
+
+    name: str
+    phone: str | None
+    email: str | None
+    note: str | None
+
+
+class RegistrationFacts(TypedDict):
+    """One registration in an export: `intake show`'s record less the identity and stays."""
+
+    id: int
+    theme: str
+    area: str
+    also_themes: list[str]
+    also_areas: list[str]
+    status: str
+    date: str
+    status_date: str
+    gender: str | None
+    birth_year: int | None
+    source: str | None
+    confirmed_on: str | None
+    basis: str
+    consent_on: str | None
+    informed_on: str | None
+    info_version: str | None
+
+
+class PersonGroup(TypedDict):
+    """One stay of one of the person's registrations in a group, in an export."""
+
+    group: int
+    registration: int
+    theme: str
+    area: str
+    group_status: str
+    joined_on: str
+    left_on: str | None
+
+
+class PersonRecord(TypedDict):
+    """Everything held about one person (an export's and a purge archive's record)."""
+
+    person: Identity
+    registrations: list[RegistrationFacts]
+    groups: list[PersonGroup]
+    audit: list[AuditEntry]
+
+
+def person_record(store: Store, person_id: int, reg_ids: list[int]) -> PersonRecord:
     """Everything held about one person, and nothing about anyone else."""
-    identity = store.row(
+    identity: Identity = store.row(  # type: ignore[assignment]  # the query's columns
         f"SELECT {', '.join(letter.IDENTITY)} FROM persons WHERE id = ?", (person_id,)
     )
-    registrations = []
+    registrations: list[RegistrationFacts] = []
     for reg_id in reg_ids:
         shown = show_registration(store, reg_id)
-        registrations.append(
-            {k: v for k, v in shown.items() if k not in (*letter.IDENTITY, "groups")}
-        )
-    memberships = store.rows(
+        facts = {k: v for k, v in shown.items() if k not in (*letter.IDENTITY, "groups")}
+        registrations.append(facts)  # type: ignore[arg-type]  # intake show's other keys
+    memberships: list[PersonGroup] = store.rows(  # type: ignore[assignment]  # the query's columns
         f"""SELECT m.group_id AS "group", m.registration_id AS registration,
                    t.name AS theme, a.name AS area, g.status AS group_status,
                    m.joined_on, m.left_on
@@ -88,8 +153,16 @@ def person_record(store: Store, person_id: int, reg_ids: list[int]) -> dict[str,
     }
 
 
+class ExportDoc(PersonRecord):
+    """`person export`: the record, when it was exported, by which county, for which id."""
+
+    exported_on: str
+    county: str
+    registration: int
+
+
 class Export(NamedTuple):
-    doc: dict[str, Any]
+    doc: ExportDoc
     files: list[Path]  # written, when --out was given
     audited: bool  # False on a write-protected database file
 
@@ -114,7 +187,7 @@ def export_person(store: Store, reg_id: int, today: date, out: Path | None = Non
         person_id, reg_ids = _person_of(store, reg_id)
         if audited:
             store.audit("person.export", "registration", reg_id)
-        doc = {
+        doc: ExportDoc = {
             "exported_on": today.isoformat(),
             "county": get_settings(store)["county"],
             "registration": reg_id,
@@ -239,9 +312,16 @@ def _scrub_followups(store: Store) -> int:
     return len(texts)
 
 
-def erase_person(
-    store: Store, reg_id: int, today: date, action: str = "person.erase"
-) -> dict[str, Any]:
+class Erased(TypedDict):
+    """`person erase` and `person withdraw-consent`: what was erased."""
+
+    registrations: list[int]  # the person's registrations, now without an identity
+    erased: bool
+    followups_scrubbed: int  # follow-up notes rewritten because they mentioned the person
+    checkpointed: bool  # False while another program keeps the erased bytes in the WAL
+
+
+def erase_person(store: Store, reg_id: int, today: date, action: str = "person.erase") -> Erased:
     with store.write():
         person_id, reg_ids = _person_of(store, reg_id)
         scrubbed = _erase_all(store, [person_id], reg_ids, today.isoformat(), action)
@@ -253,7 +333,7 @@ def erase_person(
     }
 
 
-def withdraw_consent(store: Store, reg_id: int, today: date) -> dict[str, Any]:
+def withdraw_consent(store: Store, reg_id: int, today: date) -> Erased:
     """Consent withdrawn: the identity goes, as with erasure."""
     return erase_person(store, reg_id, today, action="person.consent-withdrawn")
 
@@ -307,9 +387,18 @@ def _retention(store: Store, today: date) -> tuple[list[int], list[dict[str, Any
     return expired, erase
 
 
-def purge(
-    store: Store, today: date, dry_run: bool, archive_to: Path | None = None
-) -> dict[str, Any]:
+class Purged(TypedDict):
+    """`purge`: what the retention rules expired and erased (or would, in a dry run)."""
+
+    dry_run: bool
+    expired: list[int]  # registration ids
+    erased: list[int]  # registration ids whose identity went
+    archive: str | None  # the file written first, if asked for
+    followups_scrubbed: int | None  # None in a dry run
+    checkpointed: bool | None  # None in a dry run
+
+
+def purge(store: Store, today: date, dry_run: bool, archive_to: Path | None = None) -> Purged:
     """Retention: expire waiting registrations nobody confirmed, and erase identities kept
     longer than the county's rule after the person left. Idempotent. A dry run only reads:
     it takes no write lock and works on a write-protected file."""
@@ -364,7 +453,7 @@ def _archive(
 
 def _purged(
     dry_run: bool, expired: list[int], erase: list[dict[str, Any]], archive_to: Path | None
-) -> dict[str, Any]:
+) -> Purged:
     return {
         "dry_run": dry_run,
         "expired": expired,
@@ -375,10 +464,10 @@ def _purged(
     }
 
 
-def list_audit(store: Store, since: date | None, reg_id: int | None) -> list[dict[str, Any]]:
+def list_audit(store: Store, since: date | None, reg_id: int | None) -> list[AuditEntry]:
     """Who did what, when, to which record; `reg_id` narrows it to one person's records."""
     if reg_id is None:
-        return store.rows(
+        return store.rows(  # type: ignore[return-value]  # the query's columns
             "SELECT id, at, actor, action, entity, entity_id FROM audit "
             "WHERE (? IS NULL OR at >= ?) ORDER BY id",
             (since and since.isoformat(),) * 2,
