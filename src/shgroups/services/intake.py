@@ -119,11 +119,11 @@ class Stay(TypedDict):
     left_on: str | None
 
 
-class RegistrationDetail(TypedDict):
-    """`intake show`: a registration in full."""
+class RegistrationFacts(TypedDict):
+    """A registration's facts: what an export shows besides the identity, and what stays
+    after an erasure."""
 
     id: int
-    name: str | None
     theme: str
     area: str
     also_themes: list[str]
@@ -131,18 +131,24 @@ class RegistrationDetail(TypedDict):
     status: str
     date: str
     status_date: str
-    phone: str | None
-    email: str | None
     gender: str | None
     birth_year: int | None
     source: str | None
-    note: str | None
-    groups: list[Stay]
     confirmed_on: str | None
     basis: str
     consent_on: str | None
     informed_on: str | None
     info_version: str | None
+
+
+class RegistrationDetail(RegistrationFacts):
+    """`intake show`: a registration in full, with the identity and the group stays."""
+
+    name: str | None
+    phone: str | None
+    email: str | None
+    note: str | None
+    groups: list[Stay]
 
 
 class Confirmed(TypedDict):

@@ -26,7 +26,7 @@ from shgroups.errors import Conflict
 from shgroups.freetext import plain_digits
 from shgroups.i18n import _
 from shgroups.services import letter
-from shgroups.services.intake import get_registration, show_registration
+from shgroups.services.intake import RegistrationFacts, get_registration, show_registration
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
 from shgroups.text import json_visible
@@ -81,27 +81,6 @@ class Identity(TypedDict):
     phone: str | None
     email: str | None
     note: str | None
-
-
-class RegistrationFacts(TypedDict):
-    """One registration in an export: `intake show`'s record less the identity and stays."""
-
-    id: int
-    theme: str
-    area: str
-    also_themes: list[str]
-    also_areas: list[str]
-    status: str
-    date: str
-    status_date: str
-    gender: str | None
-    birth_year: int | None
-    source: str | None
-    confirmed_on: str | None
-    basis: str
-    consent_on: str | None
-    informed_on: str | None
-    info_version: str | None
 
 
 class PersonGroup(TypedDict):
