@@ -124,3 +124,12 @@ def not_before(on: date, earliest: str, event: str) -> None:
             earliest=earliest,
             event=event,
         )
+
+
+def not_before_latest(on: date, events: list[tuple[str | None, str]]) -> None:
+    """Refuse a date before the latest of earlier events, given as (ISO date, what happened);
+    on a tie the first listed is named."""
+    known = [(day, what) for day, what in events if day]
+    if known:
+        day, what = max(known, key=lambda event: event[0])
+        not_before(on, day, what)

@@ -121,9 +121,3 @@ def staged() -> Iterator[Staged]:
         out._discard(placed_too=True)
         raise
     out._discard(placed_too=False)  # the temporary names of files now in place
-
-
-def write_private(path: Path, text: str) -> None:
-    """One private file, never over an existing one, whole or not at all."""
-    with staged() as out:
-        out.write(path, text)

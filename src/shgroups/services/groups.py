@@ -6,13 +6,13 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypedDict
 
-from shgroups.dates import not_after_today, not_before
+from shgroups.dates import not_after_today, not_before, not_before_latest
 from shgroups.enums import GroupStatus, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.i18n import _, ngettext
 from shgroups.services import catalogue
 from shgroups.services.choices import one_of
-from shgroups.services.intake import not_before_latest, set_status, waiting_registration
+from shgroups.services.intake import set_status, waiting_registration
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store

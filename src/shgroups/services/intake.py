@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypedDict
 
-from shgroups.dates import not_after_today, not_before
+from shgroups.dates import not_after_today, not_before_latest
 from shgroups.enums import Gender, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound, ShgError
 from shgroups.freetext import check_free_text
@@ -612,15 +612,6 @@ def get_registration(store: Store, reg_id: int) -> dict[str, Any]:
             id=reg_id,
         )
     return found
-
-
-def not_before_latest(on: date, events: list[tuple[str | None, str]]) -> None:
-    """Refuse a date before the latest of earlier events, given as (ISO date, what happened);
-    on a tie the first listed is named."""
-    known = [(day, what) for day, what in events if day]
-    if known:
-        day, what = max(known, key=lambda event: event[0])
-        not_before(on, day, what)
 
 
 def in_order(reg: dict[str, Any], on: date) -> None:

@@ -229,11 +229,6 @@ def _erase_all(
     return scrubbed
 
 
-def _erase(store: Store, person_id: int, reg_ids: list[int], on: str, action: str) -> None:
-    """Erase one person (in a transaction): see `_erase_all`."""
-    _erase_all(store, [person_id], reg_ids, on, action)
-
-
 # Follow-up notes and methods belong to a group, not to a person, so they are not removed
 # with the identity. One that mentions an erased member (a word of the name, the phone
 # number, the e-mail address) is replaced whole, since the rest of it is about them too, by a
