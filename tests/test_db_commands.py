@@ -194,9 +194,9 @@ def test_every_earlier_schema_migrates_keeping_all_rows(run: Run, tmp_path: Path
         path = tmp_path / f"v{version}.db"
         build_v1(path)
         conn = sqlite3.connect(path)
-        for statements in migrations.MIGRATIONS[1:version]:
-            for statement in statements:
-                conn.execute(statement)
+        for steps in migrations.MIGRATIONS[1:version]:
+            for step in steps:
+                step(conn) if callable(step) else conn.execute(step)
         conn.execute(f"PRAGMA user_version = {version}")
         conn.commit()
         conn.close()

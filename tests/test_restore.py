@@ -304,7 +304,7 @@ def test_kill_9_at_every_statement_of_a_restore_leaves_before_or_after(
     before, after = canonical(live), canonical(states[-1] / "shg.db")
     assert (
         before != after
-        and after["persons"] == [(2, "Ola", "ola", None, None, None)]
+        and after["persons"] == [(2, "Ola", "ola", None, None, None, None, None)]
         or (not older_schema)
     )
     assert len(states) > 40  # every statement, not a sample

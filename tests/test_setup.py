@@ -47,6 +47,7 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
     assert values == {
         "county": "Testlän",
         "language": "sv",
+        "country": "SE",
         "min_size": 5,
         "max_size": 8,
         "starter_sessions": 4,

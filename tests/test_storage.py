@@ -90,6 +90,7 @@ def test_schema(run: Run, environment: Path) -> None:
     # Identity: everything erasure removes.
     assert tables["persons"] == {
         "id": int, "name": str, "name_key": str, "phone": str, "email": str, "note": str,
+        "phone_key": str, "email_key": str,
     }  # fmt: skip
     # Facts that statistics and the readiness rule need: no identity.
     assert tables["registrations"] == {
@@ -146,14 +147,14 @@ def test_pending_migrations_are_applied_once(
 ) -> None:
     run("init")
     run("intake", "add", "--consent", "--name", "A", "--theme", "Ensamhet")
-    extra = ["ALTER TABLE groups ADD COLUMN venue TEXT"]
+    extra = ["ALTER TABLE groups ADD COLUMN colour TEXT"]
     monkeypatch.setattr(migrations, "MIGRATIONS", [*migrations.MIGRATIONS, extra])
     monkeypatch.setattr(storage, "SCHEMA_VERSION", migrations.SCHEMA_VERSION + 1)
     run("groups", "list")  # applies it
     run("groups", "list")  # would fail with "duplicate column" if applied twice
     conn = sqlite3.connect(environment)
     assert conn.execute("PRAGMA user_version").fetchone()[0] == migrations.SCHEMA_VERSION + 1
-    assert "venue" in {r[1] for r in conn.execute("PRAGMA table_info(groups)")}
+    assert "colour" in {r[1] for r in conn.execute("PRAGMA table_info(groups)")}
     assert conn.execute("SELECT count(*) FROM registrations").fetchone()[0] == 1
     conn.close()
 

@@ -17,8 +17,21 @@ _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
+def _days_back(word: str) -> int | None:
+    """How many days before today a date typed as a word is: "today", "yesterday" (and
+    their translations, once the language's catalogue has them); None for other text."""
+    words = {"today": 0, "yesterday": 1, _("today"): 0, _("yesterday"): 1}
+    return {" ".join(k.casefold().split()): v for k, v in words.items()}.get(
+        " ".join(word.casefold().split())
+    )
+
+
 def parse_date(text: str, field: str = "date") -> date:
-    """A date typed as YYYY-MM-DD. `field` is the input it was typed in ("date", "as_of")."""
+    """A date typed as YYYY-MM-DD, or as "today" or "yesterday". `field` is the input it was
+    typed in ("date", "as_of")."""
+    back = _days_back(text)
+    if back is not None:
+        return today() - timedelta(days=back)
     try:
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
             raise ValueError
@@ -26,7 +39,7 @@ def parse_date(text: str, field: str = "date") -> date:
     except ValueError:
         raise InvalidInput(
             _("{text!r} is not a valid date").format(text=text),
-            _("use the ISO form YYYY-MM-DD, e.g. 2026-11-23"),
+            _("use the ISO form YYYY-MM-DD, e.g. 2026-11-23, or today or yesterday"),
             code="date.invalid",
             field=field,
             text=text,

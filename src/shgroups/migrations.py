@@ -266,11 +266,44 @@ M004_REGISTER_AND_ONE_UNICODE_FORM: list[Step] = [
     _one_unicode_form,
 ]
 
+
+def _contact_keys(conn: sqlite3.Connection) -> None:
+    """Fill the compared forms of every stored phone number and e-mail address."""
+    from shgroups.phones import DEFAULT_REGION, email_key, phone_key
+
+    row = conn.execute("SELECT value FROM settings WHERE key = 'country'").fetchone()
+    region = row[0] if row else DEFAULT_REGION
+    for rowid, phone, email in conn.execute("SELECT id, phone, email FROM persons").fetchall():
+        conn.execute(
+            "UPDATE persons SET phone_key = ?, email_key = ? WHERE id = ?",
+            (phone_key(phone, region), email_key(email), rowid),
+        )
+
+
+M005_CORRECTIONS_AND_CONTACTS: list[Step] = [
+    # One person however their number was typed: "070-123 45 67" and "+46 70 123 45 67" are
+    # compared as "+46701234567" (shgroups/phones.py); the number as typed stays for display.
+    "ALTER TABLE persons ADD COLUMN phone_key TEXT",
+    "ALTER TABLE persons ADD COLUMN email_key TEXT",
+    "CREATE INDEX persons_phone_key ON persons(phone_key)",
+    "CREATE INDEX persons_email_key ON persons(email_key)",
+    _contact_keys,
+    # Areas and staff are retired, like themes, rather than deleted: history refers to them.
+    "ALTER TABLE areas ADD COLUMN retired_on TEXT",
+    "ALTER TABLE staff ADD COLUMN retired_on TEXT",
+    # A group's practical details: ISO weekday (1 = Monday), time "HH:MM", venue (a place,
+    # never a person).
+    "ALTER TABLE groups ADD COLUMN weekday INTEGER CHECK (weekday BETWEEN 1 AND 7)",
+    "ALTER TABLE groups ADD COLUMN meets_at TEXT",
+    "ALTER TABLE groups ADD COLUMN venue TEXT",
+]
+
 MIGRATIONS: list[list[Step]] = [
     [*M001_INITIAL],
     [*M002_BASIS_AND_RETENTION],
     [*M003_COVERING_WAITING_INDEX],
     M004_REGISTER_AND_ONE_UNICODE_FORM,
+    M005_CORRECTIONS_AND_CONTACTS,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -1,5 +1,7 @@
 """What every command module shares: the chosen database, common options, date parsing."""
 
+import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -8,7 +10,7 @@ from typing import Annotated
 import typer
 
 from shgroups import dates
-from shgroups.errors import InvalidInput
+from shgroups.errors import Conflict, InvalidInput
 from shgroups.i18n import _
 from shgroups.storage import Store, open_db
 
@@ -18,16 +20,23 @@ state: dict[str, str | None] = {"db": None}
 DateOpt = Annotated[
     str | None,
     typer.Option(
-        "--date", metavar="DATE", help=_("The day it happened, YYYY-MM-DD (default: today).")
+        "--date",
+        metavar="DATE",
+        help=_("The day it happened: YYYY-MM-DD, today or yesterday (default: today)."),
     ),
 ]
 AsOfOpt = Annotated[
     str | None,
     typer.Option(
-        "--as-of", metavar="DATE", help=_("Answer as of this day, YYYY-MM-DD (default: today).")
+        "--as-of",
+        metavar="DATE",
+        help=_("Answer as of this day: YYYY-MM-DD, today or yesterday (default: today)."),
     ),
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_("Go ahead despite the warning."))]
+YesOpt = Annotated[
+    bool, typer.Option("--yes", "-y", help=_("Go ahead without asking (for scripts)."))
+]
 
 
 @contextmanager
@@ -46,13 +55,37 @@ def when(text: str | None, field: str = "date") -> date:
 
 
 def id_list(text: str) -> list[int]:
-    try:
-        return [int(part) for part in text.replace(" ", "").split(",") if part]
-    except ValueError:
+    """Registration ids typed as "3,7,12", "3 7 12" or "3, 7, 12": "7 19" is 7 and 19."""
+    parts = [part for part in re.split(r"[,\s]+", text.strip()) if part]
+    if not parts or not all(part.isascii() and part.isdigit() for part in parts):
         raise InvalidInput(
             _("{text!r} is not a list of registration ids").format(text=text),
-            _("give ids separated by commas, e.g. --members 3,7,12"),
+            _("give ids separated by commas or spaces, e.g. --members 3,7,12"),
             code="members.not_ids",
             field="members",
             text=text,
-        ) from None
+        )
+    return [int(part) for part in parts]
+
+
+def ask(what: str, yes: bool) -> None:
+    """Before a destructive change: say what it will change (`what`, on stderr); at a
+    terminal ask, and go on only on a yes. `--yes` skips the question; without a terminal
+    (a script, a pipe) and without `--yes` nothing is changed (exit 1)."""
+    from shgroups.cli.output import message
+
+    message(what)
+    if yes:
+        return
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise Conflict(
+            _("this changes the register and needs a yes; nothing was changed"),
+            _("check what it will change (above), then run the same command with --yes"),
+            code="confirm.needed",
+        )
+    try:
+        agreed = typer.confirm(_("Go ahead?"), default=False, err=True)
+    except typer.Abort:
+        agreed = False
+    if not agreed:
+        raise Conflict(_("you said no; nothing was changed"), "", code="confirm.declined")

@@ -49,6 +49,12 @@ SPEC = (
         lambda: _("language the theme catalogue was loaded in at init"),
         choices=("sv", "nb", "en"),
     ),
+    Setting(
+        "country",
+        "SE",
+        lambda: _("the county's country: how phone numbers without +46/+47 are read"),
+        choices=("SE", "NO"),
+    ),
     Setting("min_size", 5, lambda: _("fewest people to start a group"), low=2, high=50),
     Setting("max_size", 8, lambda: _("most people in a group"), low=2, high=50),
     Setting(
@@ -199,7 +205,11 @@ def _store(store: Store, values: dict[str, Any]) -> None:
 
 
 def seed_settings(store: Store, county: str, language: str) -> None:
-    _store(store, validate({**DEFAULTS, "county": county, "language": language}))
+    country = "NO" if language == "nb" else "SE"
+    _store(
+        store,
+        validate({**DEFAULTS, "county": county, "language": language, "country": country}),
+    )
 
 
 def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
