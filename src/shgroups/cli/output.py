@@ -113,6 +113,14 @@ _SUGGESTED = re.compile(
 )
 
 
+def changes(changed: Sequence[tuple[str, Any, Any]]) -> None:
+    """What a correction changed, one line each on stderr: "Phone: 070-1 → 070-2". `changed`
+    holds (label, old, new), the label marked with N_ and translated here. On screen only:
+    the audit records that a record changed, never what it said."""
+    for label, old, new in changed:
+        message(_("{field}: {old} → {new}").format(field=_(label), old=_cell(old), new=_cell(new)))
+
+
 def with_db(text: str) -> str:
     """When `--db` was given, the commands a message suggests repeat it: pasted as they are,
     they must not work on another register."""
