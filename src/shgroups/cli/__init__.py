@@ -188,24 +188,18 @@ class ShgGroup(RecordingGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
-            return super().invoke(ctx)
+            try:
+                return super().invoke(ctx)
+            except sqlite3.Error as exc:  # one that no service turned into its own error
+                from shgroups.storage import sqlite_error
+
+                raise sqlite_error(exc) from None
         except ShgError as exc:
             text, hint = explain(exc, flag_of(ctx.meta.get(RESOLVED), exc.field))
             message(_("Error: {message}").format(message=text))
             if hint:
                 message(_("Hint: {hint}").format(hint=hint))
             raise typer.Exit(exc.exit_code) from None
-        except sqlite3.Error as exc:
-            message(
-                _("Error: the database could not be used ({kind}).").format(kind=type(exc).__name__)
-            )
-            message(
-                _(
-                    "Hint: check that --db or $SHG_DB points at your shg database, "
-                    "or restore a backup"
-                )
-            )
-            raise typer.Exit(1) from None
         except (typer.TyperException, typer.Exit, typer.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:  # `shg … | head` stopped reading: nothing is wrong

@@ -96,7 +96,7 @@ HINTS: dict[str, Callable[[], str]] = {
     ),
     "db.too_new": lambda: _("upgrade shg: pip install --upgrade shgroups"),
     "db.damaged": lambda: _(
-        "run `shg db check` to see more, and restore the last good backup with `shg db restore`"
+        "run `shg db check` to see more, and restore the last good backup: `shg db restore PATH`"
     ),
     "db.unusable": lambda: _(
         "check that --db or $SHG_DB points at your shg database, or restore a backup"
