@@ -48,6 +48,14 @@ ACTIONS = {
     "staff.add": N_("staff member added"),
     "settings.set": N_("setting changed"),
     "db.restore": N_("register restored from a backup"),
+    "theme.restore": N_("theme taken back into use"),
+    "area.rename": N_("area renamed"),
+    "area.retire": N_("area retired"),
+    "area.restore": N_("area taken back into use"),
+    "area.default": N_("area made the default"),
+    "staff.rename": N_("staff member renamed"),
+    "staff.retire": N_("staff member retired"),
+    "staff.restore": N_("staff member taken back"),
 }
 
 
