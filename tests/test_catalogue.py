@@ -5,6 +5,8 @@ history stays; retiring a theme or area with people waiting says how many and as
 from __future__ import annotations
 
 import json
+import re
+import shlex
 from pathlib import Path
 
 import pytest
@@ -295,3 +297,33 @@ def test_catalogue_mistake_changes_nothing(
     assert "Hint: " in errors and hint in errors.split("Hint: ", 1)[1], result.stderr
     assert "Traceback" not in result.stderr and result.stdout == ""
     assert snapshot(catalogue_register) == before
+    # Every command the hint names exists and works here (a placeholder filled in), except
+    # one it names to be given an option (`shg intake add`).
+    for named in re.findall(r"`shg ([^`]+)`", errors.split("Hint: ", 1)[1]):
+        if named != "intake add":
+            run(*shlex.split(named.replace("NAME", "Ny").replace("AREA", "Jönköping")))
+
+
+def test_more_people_waiting_than_were_agreed_to_refuses(run: Run, db: Path) -> None:
+    """Between the question and the yes, someone registered: the retirement is refused."""
+    register(run, 2, "Ensamhet", "Jönköping")
+    before = snapshot(db)
+    store = open_db(str(db))
+    try:
+        with pytest.raises(ShgError) as refused:
+            catalogue.retire(store, "theme", "Ensamhet", "2026-11-24", keep_waiting=1)
+    finally:
+        store.close()
+    assert refused.value.code == "theme.still_waiting"
+    assert refused.value.message == "2 people still wait for theme 'Ensamhet'"
+    assert snapshot(db) == before
+    _message, hint = explain(refused.value, None)
+    assert hint == (
+        "`shg intake list --theme 'Ensamhet'` lists them; run `shg themes retire 'Ensamhet'` "
+        "again: it says how many wait and asks"
+    )
+    assert len(json.loads(run("intake", "list", "--theme", "Ensamhet", "--json").stdout)) == 2
+    done = json.loads(
+        run("themes", "retire", "Ensamhet", "--date", "yesterday", "-y", "--json").stdout
+    )
+    assert (done["retired"], done["waiting"]) == ("2026-11-23", 2)

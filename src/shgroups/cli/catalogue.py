@@ -137,7 +137,7 @@ def _retire_waiting(kind: str, name: str, date: str | None, yes: bool, fmt: Form
                     n,
                 )
             ask(what.format(n=n, name=found["name"]), yes)
-        result = service.retire(db, kind, found["name"], on, keep_waiting=bool(n))
+        result = service.retire(db, kind, found["name"], on, keep_waiting=n)
     render(THEME_RETIRED if kind == "theme" else AREA_RETIRED, result, fmt)
 
 

@@ -51,9 +51,19 @@ HINTS: dict[str, Callable[[], str]] = {
         "shg never stores personal identity numbers: leave it out, or add --force if it is not one"
     ),
     # catalogue
-    "theme.unknown": lambda: _("{hint} To add it on purpose, use --new-theme."),
-    "area.unknown": lambda: _("{hint} To add it on purpose, use --new-area."),
-    "staff.unknown": lambda: _("{hint} Add them with `shg staff add NAME`."),
+    # (Said so that they fit every command that names one: intake add, groups start, the
+    # catalogue's own commands.)
+    "theme.unknown": lambda: _(
+        "{hint} `shg themes list` shows the themes; `shg themes add NAME` adds one (or add "
+        "--new-theme to `shg intake add`)."
+    ),
+    "area.unknown": lambda: _(
+        "{hint} `shg areas list` shows the areas; `shg areas add NAME` adds one (or add "
+        "--new-area to `shg intake add`)."
+    ),
+    "staff.unknown": lambda: _(
+        "{hint} `shg staff list` shows the staff; add someone with `shg staff add NAME`."
+    ),
     "theme.retired": lambda: _(
         "choose another theme (`shg themes list` shows the current ones), or take it back with "
         "`shg themes restore {theme!r}`"

@@ -382,10 +382,10 @@ class StaffRetired(Retired):
     groups: list[int]  # groups not ended whose starter they stay, until handed over
 
 
-def retire(store: Store, kind: str, name: str, on: str, keep_waiting: bool = False) -> Any:
+def retire(store: Store, kind: str, name: str, on: str, keep_waiting: int = 0) -> Any:
     """Retire a theme, area or staff member: it takes no new registrations or groups; its
-    history stays. People waiting for a theme or area keep waiting: retiring with people
-    waiting needs `keep_waiting` (the coordinator agreed, having been told how many). A
+    history stays. People waiting for a theme or area keep waiting: `keep_waiting` is how
+    many the coordinator agreed to leave waiting, having been told; more are refused. A
     retired staff member keeps the groups they start until these are handed over."""
     table = _KINDS[kind][0]
     with store.write():
@@ -395,7 +395,7 @@ def retire(store: Store, kind: str, name: str, on: str, keep_waiting: bool = Fal
             result["groups"] = _groups_of(store, found["id"])
         else:
             result["waiting"] = waiting = store.value(_WAITING_SQL[kind], {"id": found["id"]})
-            if waiting and not keep_waiting:
+            if waiting > keep_waiting:
                 raise Conflict(
                     ngettext(
                         "{n} person still waits for {what} {name!r}",
@@ -414,11 +414,11 @@ def retire(store: Store, kind: str, name: str, on: str, keep_waiting: bool = Fal
         return result
 
 
-def retire_theme(store: Store, name: str, on: str, keep_waiting: bool = False) -> ThemeRetired:
+def retire_theme(store: Store, name: str, on: str, keep_waiting: int = 0) -> ThemeRetired:
     return retire(store, "theme", name, on, keep_waiting)  # type: ignore[no-any-return]
 
 
-def retire_area(store: Store, name: str, on: str, keep_waiting: bool = False) -> ThemeRetired:
+def retire_area(store: Store, name: str, on: str, keep_waiting: int = 0) -> ThemeRetired:
     return retire(store, "area", name, on, keep_waiting)  # type: ignore[no-any-return]
 
 
