@@ -304,3 +304,27 @@ def test_switching_the_legal_basis_says_what_changes_and_asks(run: Run, db: Path
     assert "The 2 registrations made so far keep the basis they were recorded with." in (
         back.stderr
     )
+
+
+def test_a_read_only_register_refuses_before_asking(run: Run, db: Path, tmp_path: Path) -> None:
+    two_registrations(run)
+    backup = tmp_path / "saved.db"
+    run("db", "backup", str(backup))
+    # (Reading a write-protected register leaves an empty -wal and an -shm beside it: SQLite's
+    # own doing, as in every read-only command; the register itself is compared.)
+    before = db.read_bytes(), counts(db)
+    os.chmod(db, 0o400)
+    try:
+        for args in (
+            ["person", "erase", "1"],
+            ["themes", "retire", "Ensamhet"],
+            ["settings", "set", "legal_basis", "public-task"],
+            ["db", "restore", str(backup)],
+            ["purge"],
+        ):
+            env = {"SHG_TODAY": "2028-01-01"}  # so that purge has something to remove
+            refused = run(*args, code=1, env=env)
+            assert refused.stderr.startswith("Error: the database file or its folder is read-only")
+    finally:
+        os.chmod(db, 0o600)
+    assert (db.read_bytes(), counts(db)) == before

@@ -111,11 +111,14 @@ def _without_retired(view: View, retired: bool) -> View:
 
 def _retire_waiting(kind: str, name: str, date: str | None, yes: bool, fmt: Format) -> None:
     """Retire a theme or area; with people waiting for it, say how many and ask first."""
+    from shgroups.cli.retention import writable
+
     on = when(date).isoformat()
     with store() as db:
         found = service.waiting_for(db, kind, name)
         n = found["waiting"]
         if n:
+            writable(db)
             if kind == "theme":
                 what = ngettext(
                     "{n} person waits for theme {name!r} (as a first or other choice). Retired, "

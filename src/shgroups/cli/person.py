@@ -7,7 +7,7 @@ import typer
 
 from shgroups.cli.common import YesOpt, ask, store
 from shgroups.cli.output import Format, View, formats, message, render
-from shgroups.cli.retention import checkpoint_owed, scrubbed
+from shgroups.cli.retention import checkpoint_owed, scrubbed, writable
 from shgroups.dates import today
 from shgroups.i18n import _, counted, ngettext
 from shgroups.services import letter
@@ -84,6 +84,7 @@ def _ask(db: Store, reg_id: int, yes: bool, withdrawn: bool) -> list[int]:
     """Say whose identity goes and which registrations lose it, and ask; the registrations
     shown, for the erasure to check that they are still the person's."""
     shown = service.erasure_preview(db, reg_id)
+    writable(db)
     ids = shown["registrations"]
     if withdrawn:
         what = ngettext(
