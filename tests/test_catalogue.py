@@ -279,6 +279,8 @@ CATALOGUE_MISTAKES = [
     (["staff", "restore", "Eva Lind"], "staff member 'Eva Lind' is not retired", "staff list"),
     (["staff", "rename", "Eva Lind", "maria ek"], "'Maria Ek' already exists", "--retired"),
     (["staff", "add", "Maria Ek"], "'Maria Ek' already exists", "staff list --retired"),
+    (["areas", "add", "gamla stan"], "'Gamla stan' already exists", "areas restore AREA"),
+    (["themes", "add", "ensamhet"], "'Ensamhet' already exists", "themes restore THEME"),
 ]
 
 
@@ -301,7 +303,23 @@ def test_catalogue_mistake_changes_nothing(
     # one it names to be given an option (`shg intake add`).
     for named in re.findall(r"`shg ([^`]+)`", errors.split("Hint: ", 1)[1]):
         if named != "intake add":
-            run(*shlex.split(named.replace("NAME", "Ny").replace("AREA", "Jönköping")))
+            run(*shlex.split(filled(named)))
+
+
+# A placeholder in a hint's command, as a coordinator would fill it in this register.
+PLACEHOLDERS = {
+    "themes restore THEME": "themes restore Ensamhet",
+    "areas restore AREA": "areas restore 'Gamla stan'",
+    "staff restore NAME": "staff restore 'Maria Ek'",
+    "AREA": "Jönköping",
+    "NAME": "Ny",
+}
+
+
+def filled(command: str) -> str:
+    for placeholder, value in PLACEHOLDERS.items():
+        command = command.replace(placeholder, value)
+    return command
 
 
 def test_more_people_waiting_than_were_agreed_to_refuses(run: Run, db: Path) -> None:

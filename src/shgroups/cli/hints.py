@@ -143,8 +143,18 @@ HINTS: dict[str, Callable[[], str]] = {
         "`shg intake list --area {area!r}` lists them; run `shg areas retire {area!r}` again: "
         "it says how many wait and asks"
     ),
-    "area.exists": lambda: _("choose another name; `shg areas list --retired` shows every area"),
-    "staff.exists": lambda: _("choose another name; `shg staff list --retired` shows all staff"),
+    "theme.exists": lambda: _(
+        "use it, or choose another name; `shg themes list --retired` shows every theme, and "
+        "`shg themes restore THEME` takes a retired one back"
+    ),
+    "area.exists": lambda: _(
+        "use it, or choose another name; `shg areas list --retired` shows every area, and "
+        "`shg areas restore AREA` takes a retired one back"
+    ),
+    "staff.exists": lambda: _(
+        "choose another name; `shg staff list --retired` shows all staff, and "
+        "`shg staff restore NAME` takes a retired one back"
+    ),
     # asking first
     "person.changed": lambda: _(
         "run the same command again: it shows what it will change now and asks again"
