@@ -128,3 +128,12 @@ def add(
     return run(
         "intake", "add", "--consent", "--name", name, "--theme", theme, *extra, code=code, env=env
     )
+
+
+def snapshot(db: Path) -> tuple[str, dict[str, int]]:
+    """The database's files, byte for byte (as a digest), and its rows per table."""
+    import hashlib
+
+    files = sorted(db.parent.glob(db.name + "*"))
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    return digest, counts(db)

@@ -181,7 +181,7 @@ def test_a_purge_whose_archive_cannot_be_written_changes_nothing(run: Run, db: P
     result = run("purge", "--archive-to", "disposal.json", code=1, env=env)
     assert "disposal.json already exists" in result.stderr
     assert counts(db) == before and Path("disposal.json").read_text() == "an older archive\n"
-    assert json.loads(run("purge", "--archive-to", "new.json", "--json", env=env).stdout)[
+    assert json.loads(run("purge", "--archive-to", "new.json", "-y", "--json", env=env).stdout)[
         "erased"
     ] == [reg]
     assert json.loads(Path("new.json").read_text("utf-8"))["persons"][0]["person"]["phone"] == PHONE

@@ -45,7 +45,7 @@ def test_consent_is_required_by_default_and_recorded(run: Run, db: Path) -> None
 
 
 def test_public_task_records_when_the_information_was_given(run: Run, db: Path) -> None:
-    run("settings", "set", "legal_basis", "public-task")
+    run("settings", "set", "legal_basis", "public-task", "--yes")
     run("intake", "add", "--name", "A", "--theme", "Ensamhet", "--date", "2026-11-03")
     shown = json.loads(run("intake", "show", "1", "--json").stdout)
     assert (shown["basis"], shown["informed_on"], shown["consent_on"]) == (
@@ -159,10 +159,10 @@ def test_erasure_really_removes_the_bytes(run: Run, db: Path, tmp_path: Path) ->
     assert "was erased" in run("person", "erase", str(reg), "--yes", code=1).stderr
 
 
-def test_erase_asks_first(run: Run, db: Path) -> None:
+def test_erase_without_a_terminal_needs_yes(run: Run, db: Path) -> None:
     reg = add_tokened(run)
-    result = CliInput(run)("person", "erase", str(reg), input="n\n")
-    assert result.exit_code == 1
+    result = CliInput(run)("person", "erase", str(reg), input="y\n")  # a pipe is no answer
+    assert result.exit_code == 1 and "needs a yes" in result.stderr
     assert json.loads(run("intake", "show", str(reg), "--json").stdout)["name"] == TOKENS["name"]
 
 
@@ -244,7 +244,7 @@ def test_retention_purge(
     assert (dry["expired"], dry["erased"]) == ([stale], sorted([stale, left_long_ago]))
     assert counts(db) == before
     archive = tmp_path / "disposal.json"
-    done = json.loads(run("purge", "--archive-to", str(archive), "--json").stdout)
+    done = json.loads(run("purge", "--archive-to", str(archive), "--yes", "--json").stdout)
     assert (done["expired"], done["erased"]) == (dry["expired"], dry["erased"])
     assert stat.S_IMODE(archive.stat().st_mode) == 0o600
     archived = json.loads(archive.read_text("utf-8"))
@@ -254,7 +254,7 @@ def test_retention_purge(
         assert json.loads(run("intake", "show", str(reg), "--json").stdout)["name"] is None
     for reg in (renewed, left_recently, *ids):
         assert json.loads(run("intake", "show", str(reg), "--json").stdout)["name"]
-    # Idempotent, and logged.
+    # Idempotent, and logged; with nothing to remove it does not ask.
     again = json.loads(run("purge", "--json").stdout)
     assert (again["expired"], again["erased"]) == ([], [])
     actions = [a["action"] for a in json.loads(run("audit", "--json").stdout)]
@@ -262,7 +262,7 @@ def test_retention_purge(
     assert "person.purge" in actions
     # Six months after someone leaves a group, their identity goes too.
     monkeypatch.setenv("SHG_TODAY", "2026-12-02")
-    later = json.loads(run("purge", "--json").stdout)
+    later = json.loads(run("purge", "--yes", "--json").stdout)
     assert later["erased"] == [left_recently]
 
 
@@ -274,7 +274,7 @@ def test_members_of_ended_groups_are_purged_after_the_identity_period(
     run("groups", "end", "1", "--date", "2026-11-01")
     assert json.loads(run("purge", "--dry-run", "--json").stdout)["erased"] == []
     monkeypatch.setenv("SHG_TODAY", "2027-05-02")
-    assert json.loads(run("purge", "--json").stdout)["erased"] == ids
+    assert json.loads(run("purge", "--yes", "--json").stdout)["erased"] == ids
 
 
 # --- audit -----------------------------------------------------------------------------------

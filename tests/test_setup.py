@@ -90,10 +90,13 @@ def test_themes_add_rename_retire(run: Run, db: Path) -> None:
     }
     # The old name keeps matching after a rename.
     run("intake", "add", "--consent", "--name", "Bea", "--theme", "att vara  nyinflyttad")
-    # A theme with people waiting cannot be retired …
+    # A theme with people waiting is retired only with a yes: it says how many wait …
     result = run("themes", "retire", "Ny i stan", code=1)
-    assert "2 people still wait" in result.stderr
-    # … one without can, and then takes no new registrations but stays in history.
+    assert "2 people wait for theme 'Ny i stan'" in result.stderr
+    assert "Error: this changes the register and needs a yes" in result.stderr
+    assert "--yes" in result.stderr
+    assert "Ny i stan" in [t["name"] for t in json.loads(run("themes", "list", "--json").stdout)]
+    # … one without is retired without asking, takes no new registrations, stays in history.
     run("themes", "retire", "Ensamhet")
     assert "Ensamhet" not in [t["name"] for t in json.loads(run("themes", "list", "--json").stdout)]
     assert "Ensamhet" in [

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 import typer
 
 from shgroups import dates
-from shgroups.cli.common import store
+from shgroups.cli.common import YesOpt, ask, store
 from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.errors import StorageError
 from shgroups.i18n import N_, _, ngettext
@@ -132,6 +132,31 @@ def backup(
             message(_("Removed old backup {path}.").format(path=old))
 
 
+def _local(at: str) -> str:
+    """A recorded time (UTC, or local for a file's time) as local time to the minute."""
+    from datetime import datetime
+
+    return datetime.fromisoformat(at).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _restore_question(shown: service.ToRestore) -> str:
+    """What the backup holds beside what the register holds now, as a small table."""
+    rows = [
+        (_("Registrations"), shown["backup_registrations"], shown["registrations"]),
+        (_("Groups"), shown["backup_groups"], shown["groups"]),
+    ]
+    width = max(len(label) for label, _b, _n in rows)
+    lines = [
+        _(
+            "This replaces the register with the backup {path}, last changed {at}; the register "
+            "as it is now is kept as a backup first."
+        ).format(path=shown["backup"], at=_local(shown["backup_at"])),
+        f"  {'':<{width}}  {_('Backup'):>8}  {_('Now'):>8}",
+        *(f"  {label:<{width}}  {b:>8}  {n:>8}" for label, b, n in rows),
+    ]
+    return "\n".join(lines)
+
+
 @app.command("restore")
 @formats
 def restore(
@@ -139,7 +164,7 @@ def restore(
         Path,
         typer.Argument(metavar="PATH", help=_("The backup to restore."), show_default=False),
     ],
-    yes: Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))] = False,
+    yes: YesOpt = False,
     force: Annotated[
         bool,
         typer.Option(
@@ -151,14 +176,15 @@ def restore(
 ) -> None:
     """Replace the register with a verified backup; keeps the current one and its erasures.
 
+    Shows what the backup holds beside the register now, and asks first (--yes: do not ask).
     The current register is kept as a backup, its audit carried across and its erasures done
     again on the restored rows."""
-    service.verify_backup(path)
-    if not yes:
-        typer.confirm(
-            _("Replace the register with {path}?").format(path=path), abort=True, err=True
-        )
+    from shgroups.cli.retention import writable
+
     with store() as db:
+        shown = service.restore_preview(db, path, force)
+        writable(db)
+        ask(_restore_question(shown), yes)
         result = service.restore(db, path, dates.today(), force)
     render(RESTORED, result, fmt)
     if fmt is not Format.TABLE:

@@ -51,14 +51,28 @@ HINTS: dict[str, Callable[[], str]] = {
         "shg never stores personal identity numbers: leave it out, or add --force if it is not one"
     ),
     # catalogue
-    "theme.unknown": lambda: _("{hint} To add it on purpose, use --new-theme."),
-    "area.unknown": lambda: _("{hint} To add it on purpose, use --new-area."),
-    "staff.unknown": lambda: _("{hint} Add them with `shg staff add NAME`."),
-    "theme.retired": lambda: _("choose another theme; `shg themes list` shows the current ones"),
+    # (Said so that they fit every command that names one: intake add, groups start, the
+    # catalogue's own commands.)
+    "theme.unknown": lambda: _(
+        "{hint} `shg themes list` shows the themes; `shg themes add NAME` adds one (or add "
+        "--new-theme to `shg intake add`)."
+    ),
+    "area.unknown": lambda: _(
+        "{hint} `shg areas list` shows the areas; `shg areas add NAME` adds one (or add "
+        "--new-area to `shg intake add`)."
+    ),
+    "staff.unknown": lambda: _(
+        "{hint} `shg staff list` shows the staff; add someone with `shg staff add NAME`."
+    ),
+    "theme.retired": lambda: _(
+        "choose another theme (`shg themes list` shows the current ones), or take it back with "
+        "`shg themes restore {theme!r}`"
+    ),
     "area.no_default": lambda: _("name one with {flag}"),
     "theme.already_retired": lambda: _("`shg themes list --retired` shows retired themes"),
     "theme.still_waiting": lambda: _(
-        "move or withdraw them first: `shg intake list --theme {theme!r}`"
+        "`shg intake list --theme {theme!r}` lists them; run `shg themes retire {theme!r}` "
+        "again: it says how many wait and asks"
     ),
     # groups
     "group.not_found": lambda: _("`shg groups list` shows the groups and their ids"),
@@ -106,6 +120,47 @@ HINTS: dict[str, Callable[[], str]] = {
     ),
     "db.unusable_path": lambda: _(
         "check --db or $SHG_DB: it should name your shg database file, e.g. ~/shg/shg.db"
+    ),
+    # the catalogue: retiring, restoring, renaming (issue 10)
+    "area.retired": lambda: _(
+        "choose another area (`shg areas list` shows the current ones), or take it back with "
+        "`shg areas restore {area!r}`"
+    ),
+    "staff.retired": lambda: _(
+        "choose another starter (`shg staff list` shows the current staff), or take them back "
+        "with `shg staff restore {staff!r}`"
+    ),
+    "area.already_retired": lambda: _("`shg areas list --retired` shows retired areas"),
+    "staff.already_retired": lambda: _("`shg staff list --retired` shows retired staff"),
+    "theme.not_retired": lambda: _("`shg themes list` shows it among the current themes"),
+    "area.not_retired": lambda: _("`shg areas list` shows it among the current areas"),
+    "staff.not_retired": lambda: _("`shg staff list` shows them among the current staff"),
+    "area.default_retired": lambda: _(
+        "make another area the default first: `shg areas default AREA` (`shg areas list` "
+        "shows them)"
+    ),
+    "area.still_waiting": lambda: _(
+        "`shg intake list --area {area!r}` lists them; run `shg areas retire {area!r}` again: "
+        "it says how many wait and asks"
+    ),
+    "theme.exists": lambda: _(
+        "use it, or choose another name; `shg themes list --retired` shows every theme, and "
+        "`shg themes restore THEME` takes a retired one back"
+    ),
+    "area.exists": lambda: _(
+        "use it, or choose another name; `shg areas list --retired` shows every area, and "
+        "`shg areas restore AREA` takes a retired one back"
+    ),
+    "staff.exists": lambda: _(
+        "choose another name; `shg staff list --retired` shows all staff, and "
+        "`shg staff restore NAME` takes a retired one back"
+    ),
+    # asking first
+    "person.changed": lambda: _(
+        "run the same command again: it shows what it will change now and asks again"
+    ),
+    "purge.changed": lambda: _(
+        "run `shg purge --dry-run` to see what goes now, then `shg purge` again"
     ),
 }
 

@@ -5,13 +5,14 @@ from typing import Annotated
 
 import typer
 
-from shgroups.cli.common import store
+from shgroups.cli.common import YesOpt, ask, store
 from shgroups.cli.output import Format, View, formats, message, render
-from shgroups.cli.retention import checkpoint_owed, scrubbed
+from shgroups.cli.retention import checkpoint_owed, scrubbed, writable
 from shgroups.dates import today
-from shgroups.i18n import _, counted
+from shgroups.i18n import _, counted, ngettext
 from shgroups.services import letter
 from shgroups.services import persons as service
+from shgroups.storage import Store
 
 app = typer.Typer(
     help=_("One person's data: export it (right of access), erase it, withdraw consent."),
@@ -26,7 +27,6 @@ IdArg = Annotated[
         show_default=False,
     ),
 ]
-YesOpt = Annotated[bool, typer.Option("--yes", help=_("Do not ask for confirmation."))]
 
 EXPORT = View(
     "person export",
@@ -80,9 +80,34 @@ def export(
         render(EXPORT, export.doc, fmt)
 
 
-def _confirm(yes: bool, question: str) -> None:
-    if not yes:
-        typer.confirm(question, abort=True, err=True)
+def _ask(db: Store, reg_id: int, yes: bool, withdrawn: bool) -> list[int]:
+    """Say whose identity goes and which registrations lose it, and ask; the registrations
+    shown, for the erasure to check that they are still the person's."""
+    shown = service.erasure_preview(db, reg_id)
+    writable(db)
+    ids = shown["registrations"]
+    if withdrawn:
+        what = ngettext(
+            "Consent withdrawn: this erases for good the name, contact details and notes of "
+            "{name!r}, the person behind registration {ids}. If waiting, it is withdrawn; if in "
+            "a group, they leave it today. The facts stay for the statistics.",
+            "Consent withdrawn: this erases for good the name, contact details and notes of "
+            "{name!r}, the person behind {n} registrations: {ids}. Those waiting are withdrawn; "
+            "they leave the groups they are in today. The facts stay for the statistics.",
+            len(ids),
+        )
+    else:
+        what = ngettext(
+            "This erases for good the name, contact details and notes of {name!r}, the person "
+            "behind registration {ids}. If waiting, it is withdrawn; if in a group, they leave "
+            "it today. The facts stay for the statistics.",
+            "This erases for good the name, contact details and notes of {name!r}, the person "
+            "behind {n} registrations: {ids}. Those waiting are withdrawn; they leave the groups "
+            "they are in today. The facts stay for the statistics.",
+            len(ids),
+        )
+    ask(what.format(name=shown["name"], n=len(ids), ids=", ".join(map(str, ids))), yes)
+    return ids
 
 
 def _erased(result: service.Erased, fmt: Format) -> None:
@@ -95,18 +120,20 @@ def _erased(result: service.Erased, fmt: Format) -> None:
 @app.command("erase")
 @formats
 def erase(reg_id: IdArg, yes: YesOpt = False, fmt: Format = Format.TABLE) -> None:
-    """Erase who a person is (name, contact, notes) for good; statistics facts stay."""
-    _confirm(yes, _("Erase the identity behind registration {id} for good?").format(id=reg_id))
+    """Erase who a person is (name, contact, notes) for good; statistics facts stay.
+
+    Shows whose identity goes and asks first (--yes: do not ask)."""
     with store() as db:
-        _erased(service.erase_person(db, reg_id, today()), fmt)
+        shown = _ask(db, reg_id, yes, withdrawn=False)
+        _erased(service.erase_person(db, reg_id, today(), expected=shown), fmt)
 
 
 @app.command("withdraw-consent")
 @formats
 def withdraw_consent(reg_id: IdArg, yes: YesOpt = False, fmt: Format = Format.TABLE) -> None:
-    """The person withdraws consent: their identity is erased."""
-    _confirm(
-        yes, _("Consent withdrawn for registration {id}: erase the identity?").format(id=reg_id)
-    )
+    """The person withdraws consent: their identity is erased.
+
+    Shows whose identity goes and asks first (--yes: do not ask)."""
     with store() as db:
-        _erased(service.withdraw_consent(db, reg_id, today()), fmt)
+        shown = _ask(db, reg_id, yes, withdrawn=True)
+        _erased(service.withdraw_consent(db, reg_id, today(), expected=shown), fmt)

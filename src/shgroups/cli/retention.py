@@ -6,17 +6,32 @@ from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import state, store, when
+from shgroups.cli.common import YesOpt, ask, state, store, when
 from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.dates import today
 from shgroups.i18n import N_, _, ngettext
 from shgroups.services import persons as service
-from shgroups.storage import resolve_path
+from shgroups.storage import Store, resolve_path
 
 PURGED = View(
     "purge",
-    ("dry_run", "expired", "erased", "archive", "checkpointed", "followups_scrubbed"),
-    note="`expired`, `erased`: registration ids",
+    (
+        "dry_run",
+        "expired",
+        "erased",
+        "archive",
+        "checkpointed",
+        "followups_scrubbed",
+        "identities",
+        "identities_expired",
+        "identities_left",
+        "unconfirmed_before",
+        "left_before",
+    ),
+    note="`expired`, `erased`: registration ids; `identities`: people erased, of whom "
+    "`identities_expired` because a registration expired and `identities_left` because they "
+    "left before `left_before`; waiting registrations last confirmed before "
+    "`unconfirmed_before` expire",
 )
 # What each audited action means, in plain words for the table (scripts get the codes).
 ACTIONS = {
@@ -48,6 +63,14 @@ ACTIONS = {
     "staff.add": N_("staff member added"),
     "settings.set": N_("setting changed"),
     "db.restore": N_("register restored from a backup"),
+    "theme.restore": N_("theme taken back into use"),
+    "area.rename": N_("area renamed"),
+    "area.retire": N_("area retired"),
+    "area.restore": N_("area taken back into use"),
+    "area.default": N_("area made the default"),
+    "staff.rename": N_("staff member renamed"),
+    "staff.retire": N_("staff member retired"),
+    "staff.restore": N_("staff member taken back"),
 }
 
 
@@ -109,8 +132,77 @@ def checkpoint_owed(result: service.Erased | service.Purged) -> None:
         )
 
 
-def _ids(ids: list[int]) -> str:
-    return ", ".join(map(str, ids)) or "–"
+def writable(db: Store) -> None:
+    """Before asking: a read-only register refuses now, not after the coordinator said yes."""
+    if db.read_only:
+        with db.write():  # refuses, with the plain message every write meets
+            pass
+
+
+FEW = 5  # ids shown on screen; --json lists them all
+
+
+def _first(ids: list[int]) -> str:
+    shown = ", ".join(map(str, ids[:FEW]))
+    return shown + ", …" if len(ids) > FEW else shown
+
+
+def _summary(result: service.Purged, done: bool) -> list[str]:
+    """What a purge removes, in a few lines: how many, of which kind, the first ids."""
+    lines = []
+    expired, erased, people = result["expired"], result["erased"], result["identities"]
+    if expired:
+        lines.append(
+            (
+                ngettext(
+                    "Expired {n} waiting registration last confirmed before {date}: {ids}",
+                    "Expired {n} waiting registrations last confirmed before {date}: {ids}",
+                    len(expired),
+                )
+                if done
+                else ngettext(
+                    "Would expire {n} waiting registration last confirmed before {date}: {ids}",
+                    "Would expire {n} waiting registrations last confirmed before {date}: {ids}",
+                    len(expired),
+                )
+            ).format(n=len(expired), date=result["unconfirmed_before"], ids=_first(expired))
+        )
+    if people:
+        lines.append(
+            (
+                ngettext(
+                    "Erased the name and contact details of {n} person (registrations {ids}):",
+                    "Erased the names and contact details of {n} people (registrations {ids}):",
+                    people,
+                )
+                if done
+                else ngettext(
+                    "Would erase the name and contact details of {n} person (registrations {ids}):",
+                    "Would erase the names and contact details of {n} people "
+                    "(registrations {ids}):",
+                    people,
+                )
+            ).format(n=people, ids=_first(erased))
+        )
+        if result["identities_expired"]:
+            n = result["identities_expired"]
+            lines.append(
+                ngettext(
+                    "  {n} whose waiting registration expired",
+                    "  {n} whose waiting registration expired",
+                    n,
+                ).format(n=n)
+            )
+        if result["identities_left"]:
+            n = result["identities_left"]
+            lines.append(
+                ngettext("  {n} who left before {date}", "  {n} who left before {date}", n).format(
+                    n=n, date=result["left_before"]
+                )
+            )
+    if not lines:
+        lines.append(_("Nothing was purged.") if done else _("Nothing would be purged."))
+    return lines
 
 
 @formats
@@ -125,35 +217,31 @@ def purge(
             show_default=False,
         ),
     ] = None,
+    yes: YesOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Apply the retention rules: expire unconfirmed waiting registrations, erase old identities."""
+    """Apply the retention rules: expire unconfirmed waiting registrations, erase old identities.
+
+    Without --dry-run it shows what goes and asks first (--yes: do not ask)."""
     with store() as db:
-        result = service.purge(db, today(), dry_run, archive_to)
+        if dry_run:
+            result = service.purge(db, today(), True)
+        elif yes:  # what went is said afterwards, in the same words
+            result = service.purge(db, today(), False, archive_to)
+        else:
+            preview = service.purge(db, today(), True)
+            if preview["expired"] or preview["erased"]:
+                writable(db)
+                service.archive_free(archive_to)
+                ask("\n".join(_summary(preview, done=False)), yes)
+            result = service.purge(db, today(), False, archive_to, expected=preview)
     if fmt is not Format.TABLE:
         render(PURGED, result, fmt)
         return
-    expired, erased = result["expired"], result["erased"]
-    if dry_run:
-        message(
-            ngettext(
-                "Would expire {n} waiting registration: {ids}",
-                "Would expire {n} waiting registrations: {ids}",
-                len(expired),
-            ).format(n=len(expired), ids=_ids(expired))
-        )
-        message(
-            _("Would erase the identities behind registrations: {ids}").format(ids=_ids(erased))
-        )
-    else:
-        message(
-            ngettext(
-                "Expired {n} waiting registration: {ids}",
-                "Expired {n} waiting registrations: {ids}",
-                len(expired),
-            ).format(n=len(expired), ids=_ids(expired))
-        )
-        message(_("Erased the identities behind registrations: {ids}").format(ids=_ids(erased)))
+    for line in _summary(result, done=not dry_run):
+        message(line)
+    if dry_run and max(len(result["expired"]), len(result["erased"])) > FEW:
+        message(_("Every id: shg purge --dry-run --json"))
     if result["archive"]:
         message(_("Archived to {path}.").format(path=result["archive"]))
     scrubbed(result)

@@ -110,22 +110,28 @@ def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
     )
 
 
-def resolve_theme(store: Store, text: str) -> dict[str, Any]:
-    """A theme that takes new registrations (not retired)."""
-    theme = resolve(store, "theme", text)
-    if theme["retired_on"]:
+def _in_use(kind: str, found: dict[str, Any]) -> dict[str, Any]:
+    """A theme, area or staff member that takes new registrations or groups: not retired."""
+    if found["retired_on"]:
         raise Conflict(
-            _("theme {name!r} is retired").format(name=theme["name"]),
-            _("choose another theme"),
-            code="theme.retired",
-            field="theme",
-            theme=theme["name"],
+            _("{what} {name!r} is retired").format(what=_what(kind), name=found["name"]),
+            _("choose another {what}, or take this one back into use").format(what=_what(kind)),
+            code=f"{kind}.retired",
+            field=_KINDS[kind][2],
+            name=found["name"],
+            **{kind: found["name"]},
         )
-    return theme
+    return found
+
+
+def resolve_theme(store: Store, text: str) -> dict[str, Any]:
+    """A theme that takes new registrations and groups (not retired)."""
+    return _in_use("theme", resolve(store, "theme", text))
 
 
 def resolve_area(store: Store, text: str | None) -> dict[str, Any]:
-    """The area named, or the default area for None."""
+    """The area named, or the default area for None; one that takes new registrations and
+    groups (not retired; the default area cannot be retired)."""
     if text is None:
         found = store.row("SELECT * FROM areas WHERE is_default = 1 ORDER BY id LIMIT 1")
         if found is None:
@@ -136,7 +142,13 @@ def resolve_area(store: Store, text: str | None) -> dict[str, Any]:
                 field="area",
             )
         return found
-    return resolve(store, "area", text)
+    return _in_use("area", resolve(store, "area", text))
+
+
+def resolve_starter(store: Store, text: str) -> dict[str, Any]:
+    """A staff member who can be given a group (not retired). Lists and filters of groups
+    that a retired staff member still starts use `resolve(store, "staff", …)`."""
+    return _in_use("staff", resolve(store, "staff", text))
 
 
 class Choice(NamedTuple):
@@ -299,43 +311,185 @@ def rename_theme(store: Store, old: str, new: str) -> ThemeNamed:
         return {"id": theme["id"], "name": name}
 
 
-class ThemeRetired(TypedDict):
-    """A theme as `themes retire` leaves it."""
+class Waiting(TypedDict):
+    """A theme or area, and how many wait for it: what retiring it would leave waiting."""
+
+    id: int
+    name: str
+    waiting: int  # waiting registrations that name it, as first or other choice
+
+
+_WAITING_SQL = {
+    "theme": """SELECT count(*) FROM registrations r WHERE r.status = 'waiting'
+                  AND (r.theme_id = :id OR EXISTS (SELECT 1 FROM registration_themes x
+                       WHERE x.registration_id = r.id AND x.theme_id = :id))""",
+    "area": """SELECT count(*) FROM registrations r WHERE r.status = 'waiting'
+                 AND (r.area_id = :id OR EXISTS (SELECT 1 FROM registration_areas x
+                      WHERE x.registration_id = r.id AND x.area_id = :id))""",
+}
+
+
+def _retirable(store: Store, kind: str, name: str) -> dict[str, Any]:
+    """The theme, area or staff member to retire, or why it cannot be."""
+    found = resolve(store, kind, name)
+    if found["retired_on"]:
+        raise Conflict(
+            _("{what} {name!r} is already retired").format(what=_what(kind), name=found["name"]),
+            _("a retired {what} stays in the history").format(what=_what(kind)),
+            code=f"{kind}.already_retired",
+            field=_KINDS[kind][2],
+            name=found["name"],
+            **{kind: found["name"]},
+        )
+    if kind == "area" and found["is_default"]:
+        raise Conflict(
+            _("area {name!r} is the default area, used when a registration names none").format(
+                name=found["name"]
+            ),
+            _("make another area the default first"),
+            code="area.default_retired",
+            field="area",
+            area=found["name"],
+        )
+    return found
+
+
+def waiting_for(store: Store, kind: str, name: str) -> Waiting:
+    """A theme or area about to be retired, and how many wait for it (first or other
+    choice); refuses one that cannot be retired. Read before asking the coordinator."""
+    found = _retirable(store, kind, name)
+    waiting = store.value(_WAITING_SQL[kind], {"id": found["id"]})
+    return {"id": found["id"], "name": found["name"], "waiting": waiting}
+
+
+class Retired(TypedDict):
+    """A theme, area or staff member as `retire` leaves it."""
 
     id: int
     name: str
     retired: str  # the day
 
 
-def retire_theme(store: Store, name: str, on: str) -> ThemeRetired:
+class ThemeRetired(Retired):
+    """`themes retire`, `areas retire`: also how many still wait for it."""
+
+    waiting: int  # waiting registrations that name it: they keep waiting
+
+
+class StaffRetired(Retired):
+    """`staff retire`: also the groups they still start."""
+
+    groups: list[int]  # groups not ended whose starter they stay, until handed over
+
+
+def retire(store: Store, kind: str, name: str, on: str, keep_waiting: int = 0) -> Any:
+    """Retire a theme, area or staff member: it takes no new registrations or groups; its
+    history stays. People waiting for a theme or area keep waiting: `keep_waiting` is how
+    many the coordinator agreed to leave waiting, having been told; more are refused. A
+    retired staff member keeps the groups they start until these are handed over."""
+    table = _KINDS[kind][0]
     with store.write():
-        theme = resolve(store, "theme", name)
-        if theme["retired_on"]:
-            raise Conflict(
-                _("theme {name!r} is already retired").format(name=theme["name"]),
-                _("a retired theme stays in the history"),
-                code="theme.already_retired",
-                theme=theme["name"],
-            )
-        waiting = store.value(
-            "SELECT count(*) FROM registrations WHERE theme_id = ? AND status = 'waiting'",
-            (theme["id"],),
+        found = _retirable(store, kind, name)
+        result: dict[str, Any] = {"id": found["id"], "name": found["name"], "retired": on}
+        if kind == "staff":
+            result["groups"] = _groups_of(store, found["id"])
+        else:
+            result["waiting"] = waiting = store.value(_WAITING_SQL[kind], {"id": found["id"]})
+            if waiting > keep_waiting:
+                raise Conflict(
+                    ngettext(
+                        "{n} person still waits for {what} {name!r}",
+                        "{n} people still wait for {what} {name!r}",
+                        waiting,
+                    ).format(n=waiting, what=_what(kind), name=found["name"]),
+                    _("they keep waiting if it is retired; retire it only when that is agreed"),
+                    code=f"{kind}.still_waiting",
+                    field=_KINDS[kind][2],
+                    name=found["name"],
+                    waiting=waiting,
+                    **{kind: found["name"]},
+                )
+        store.execute(f"UPDATE {table} SET retired_on = ? WHERE id = ?", (on, found["id"]))
+        store.audit(f"{kind}.retire", kind, found["id"])
+        return result
+
+
+def retire_theme(store: Store, name: str, on: str, keep_waiting: int = 0) -> ThemeRetired:
+    return retire(store, "theme", name, on, keep_waiting)  # type: ignore[no-any-return]
+
+
+def retire_area(store: Store, name: str, on: str, keep_waiting: int = 0) -> ThemeRetired:
+    return retire(store, "area", name, on, keep_waiting)  # type: ignore[no-any-return]
+
+
+def retire_staff(store: Store, name: str, on: str) -> StaffRetired:
+    return retire(store, "staff", name, on)  # type: ignore[no-any-return]
+
+
+def _groups_of(store: Store, staff_id: int) -> list[int]:
+    return [
+        r["id"]
+        for r in store.rows(
+            "SELECT id FROM groups WHERE starter_id = ? AND status != 'ended' ORDER BY id",
+            (staff_id,),
         )
-        if waiting:
+    ]
+
+
+class Named(TypedDict):
+    """A theme, area or staff member as `restore` and `rename` leave it."""
+
+    id: int
+    name: str
+
+
+def restore(store: Store, kind: str, name: str) -> Named:
+    """Take a retired theme, area or staff member back into use."""
+    table = _KINDS[kind][0]
+    with store.write():
+        found = resolve(store, kind, name)
+        if not found["retired_on"]:
             raise Conflict(
-                ngettext(
-                    "{n} person still waits for theme {name!r}",
-                    "{n} people still wait for theme {name!r}",
-                    waiting,
-                ).format(n=waiting, name=theme["name"]),
-                _("move or withdraw them first"),
-                code="theme.still_waiting",
-                theme=theme["name"],
-                waiting=waiting,
+                _("{what} {name!r} is not retired").format(what=_what(kind), name=found["name"]),
+                _("it is in use already"),
+                code=f"{kind}.not_retired",
+                field=_KINDS[kind][2],
+                name=found["name"],
+                **{kind: found["name"]},
             )
-        store.execute("UPDATE themes SET retired_on = ? WHERE id = ?", (on, theme["id"]))
-        store.audit("theme.retire", "theme", theme["id"])
-        return {"id": theme["id"], "name": theme["name"], "retired": on}
+        store.execute(f"UPDATE {table} SET retired_on = NULL WHERE id = ?", (found["id"],))
+        store.audit(f"{kind}.restore", kind, found["id"])
+        return {"id": found["id"], "name": found["name"]}
+
+
+def rename(store: Store, kind: str, old: str, new: str) -> Named:
+    """Rename an area or a staff member. They keep no other names (unlike themes, which keep
+    the old name as an alias): the old name stops matching."""
+    if kind == "theme":
+        return rename_theme(store, old, new)
+    table = _KINDS[kind][0]
+    with store.write():
+        found = resolve(store, kind, old)
+        name = _check_name(new, kind)
+        existing = _lookup(store, kind, name)
+        if existing is not None and existing["id"] != found["id"]:
+            _refuse_taken(store, kind, name)
+        store.execute(
+            f"UPDATE {table} SET name = ?, key = ? WHERE id = ?",
+            (name, name_key(name), found["id"]),
+        )
+        store.audit(f"{kind}.rename", kind, found["id"])
+        return {"id": found["id"], "name": name}
+
+
+def make_default(store: Store, name: str) -> Named:
+    """The area a registration without one is put in."""
+    with store.write():
+        area = _in_use("area", resolve(store, "area", name))
+        if not area["is_default"]:
+            store.execute("UPDATE areas SET is_default = (id = ?)", (area["id"],))
+            store.audit("area.default", "area", area["id"])
+        return {"id": area["id"], "name": area["name"]}
 
 
 def add_area(store: Store, name: str, digital: bool = False, default: bool = False) -> int:
@@ -376,15 +530,20 @@ class AreaRow(TypedDict):
     waiting: int  # first choices that wait
     digital: bool
     default: bool
+    retired: str | None  # the day it was retired
 
 
-def list_areas(store: Store) -> list[AreaRow]:
+def list_areas(store: Store, include_retired: bool = False) -> list[AreaRow]:
     rows = store.rows(
         """SELECT a.id, a.name,
                   (SELECT count(*) FROM registrations r
                     WHERE r.area_id = a.id AND r.status = 'waiting') AS waiting,
-                  a.digital = 1 AS digital, a.is_default = 1 AS "default"
-             FROM areas a ORDER BY a.is_default DESC, a.name COLLATE NOCASE"""
+                  a.digital = 1 AS digital, a.is_default = 1 AS "default",
+                  a.retired_on AS retired
+             FROM areas a
+            WHERE ? OR a.retired_on IS NULL
+            ORDER BY a.is_default DESC, a.name COLLATE NOCASE""",
+        (int(include_retired),),
     )
     return [
         {
@@ -393,6 +552,7 @@ def list_areas(store: Store) -> list[AreaRow]:
             "waiting": r["waiting"],
             "digital": bool(r["digital"]),
             "default": bool(r["default"]),
+            "retired": r["retired"],
         }
         for r in rows
     ]
@@ -423,12 +583,17 @@ class StaffRow(TypedDict):
     name: str
     role: str
     groups: int  # the groups not ended that they start
+    retired: str | None  # the day they were retired
 
 
-def list_staff(store: Store) -> list[StaffRow]:
+def list_staff(store: Store, include_retired: bool = False) -> list[StaffRow]:
     return store.rows(  # type: ignore[return-value]  # the query's columns
         """SELECT s.id, s.name, s.role,
                   (SELECT count(*) FROM groups g
-                    WHERE g.starter_id = s.id AND g.status != 'ended') AS groups
-             FROM staff s ORDER BY s.name COLLATE NOCASE"""
+                    WHERE g.starter_id = s.id AND g.status != 'ended') AS groups,
+                  s.retired_on AS retired
+             FROM staff s
+            WHERE ? OR s.retired_on IS NULL
+            ORDER BY s.name COLLATE NOCASE""",
+        (int(include_retired),),
     )

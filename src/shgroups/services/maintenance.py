@@ -471,6 +471,43 @@ def _another_register(source: Path) -> Conflict:
     )
 
 
+class ToRestore(TypedDict):
+    """What a restore would put in place of what, read before the coordinator is asked."""
+
+    backup: str
+    backup_at: str  # its last recorded change (UTC, ISO), else the file's time (local)
+    backup_registrations: int
+    backup_groups: int
+    registrations: int  # in the register now
+    groups: int
+
+
+def restore_preview(store: Store, source: Path, force: bool = False) -> ToRestore:
+    """The backup beside the register as it is now; refuses what `restore` would refuse
+    before the question (a backup that is unusable, or another register's)."""
+    version, identity = verify_backup(source)
+    if identity is not None and not force:
+        if identity != store.value("SELECT identity FROM register"):
+            raise _another_register(source)
+    conn = _open_ro(source, immutable=not Path(f"{source}-wal").exists())
+    try:
+        last = conn.execute("SELECT max(at) FROM audit").fetchone()[0]
+        regs = conn.execute("SELECT count(*) FROM registrations").fetchone()[0]
+        groups = conn.execute("SELECT count(*) FROM groups").fetchone()[0]
+    finally:
+        conn.close()
+    if last is None:
+        last = datetime.fromtimestamp(source.stat().st_mtime).isoformat(timespec="seconds")
+    return {
+        "backup": str(source),
+        "backup_at": str(last),
+        "backup_registrations": regs,
+        "backup_groups": groups,
+        "registrations": store.value("SELECT count(*) FROM registrations"),
+        "groups": store.value("SELECT count(*) FROM groups"),
+    }
+
+
 class Restored(TypedDict):
     """`db restore`: what replaced the register, and what was kept and erased again."""
 

@@ -295,9 +295,47 @@ class Erased(TypedDict):
     checkpointed: bool  # False while another program keeps the erased bytes in the WAL
 
 
-def erase_person(store: Store, reg_id: int, today: date, action: str = "person.erase") -> Erased:
+class ToErase(TypedDict):
+    """Who an erasure would erase, read before the coordinator is asked: shown on screen
+    only, never recorded."""
+
+    registration: int
+    name: str
+    registrations: list[int]  # all of the person's registrations
+
+
+def erasure_preview(store: Store, reg_id: int) -> ToErase:
+    """The person behind a registration, as an erasure would find them; refuses as it would."""
+    person_id, reg_ids = _person_of(store, reg_id)
+    return {
+        "registration": reg_id,
+        "name": store.value("SELECT name FROM persons WHERE id = ?", (person_id,)),
+        "registrations": reg_ids,
+    }
+
+
+def erase_person(
+    store: Store,
+    reg_id: int,
+    today: date,
+    action: str = "person.erase",
+    expected: list[int] | None = None,
+) -> Erased:
+    """Erase the identity behind `reg_id`. `expected`: the registrations the coordinator was
+    shown; when the person's registrations differ by now, nothing is erased."""
     with store.write():
         person_id, reg_ids = _person_of(store, reg_id)
+        if expected is not None and reg_ids != expected:
+            raise Conflict(
+                _(
+                    "the registrations of the person behind registration {id} changed while "
+                    "you were asked (now {ids}); nothing was erased"
+                ).format(id=reg_id, ids=", ".join(map(str, reg_ids))),
+                _("ask again, with what it would erase now"),
+                code="person.changed",
+                id=reg_id,
+                ids=reg_ids,
+            )
         scrubbed = _erase_all(store, [person_id], reg_ids, today.isoformat(), action)
     return {
         "registrations": reg_ids,
@@ -307,9 +345,11 @@ def erase_person(store: Store, reg_id: int, today: date, action: str = "person.e
     }
 
 
-def withdraw_consent(store: Store, reg_id: int, today: date) -> Erased:
+def withdraw_consent(
+    store: Store, reg_id: int, today: date, expected: list[int] | None = None
+) -> Erased:
     """Consent withdrawn: the identity goes, as with erasure."""
-    return erase_person(store, reg_id, today, action="person.consent-withdrawn")
+    return erase_person(store, reg_id, today, "person.consent-withdrawn", expected)
 
 
 _RETENTION_SQL = """
@@ -343,7 +383,14 @@ def _ids(joined: str | None) -> list[int]:
     return sorted(int(x) for x in joined.split(",")) if joined else []
 
 
-def _retention(store: Store, today: date) -> tuple[list[int], list[dict[str, Any]]]:
+class _Retention(NamedTuple):
+    expired: list[int]  # waiting registrations that expire
+    erase: list[dict[str, Any]]  # the people whose identity goes (rows of _RETENTION_SQL)
+    unconfirmed_before: str  # waiting and last confirmed before this day: expires
+    left_before: str  # left before this day (and nothing live): the identity goes
+
+
+def _retention(store: Store, today: date) -> _Retention:
     """Waiting registrations that expire today, and the people whose identity goes."""
     from dateutil.relativedelta import relativedelta
 
@@ -358,7 +405,7 @@ def _retention(store: Store, today: date) -> tuple[list[int], list[dict[str, Any
         if not r["live"]
         and (r["any_expired"] or (r["last_ended"] is not None and r["last_ended"] < keep_until))
     ]
-    return expired, erase
+    return _Retention(expired, erase, confirmed_after.isoformat(), keep_until)
 
 
 class Purged(TypedDict):
@@ -370,17 +417,45 @@ class Purged(TypedDict):
     archive: str | None  # the file written first, if asked for
     followups_scrubbed: int | None  # None in a dry run
     checkpointed: bool | None  # None in a dry run
+    identities: int  # people whose identity went (behind `erased`)
+    identities_expired: int  # of them: a registration of theirs expired
+    identities_left: int  # of them: they left before `left_before`
+    unconfirmed_before: str  # waiting registrations last confirmed before this day expire
+    left_before: str  # identities of people who left before this day go
 
 
-def purge(store: Store, today: date, dry_run: bool, archive_to: Path | None = None) -> Purged:
+def archive_free(path: Path | None) -> None:
+    """Refuse an archive path that is taken before the coordinator is asked, as writing
+    the archive would refuse it afterwards."""
+    if path is not None and (path.exists() or path.is_symlink()):
+        raise files._exists(path)
+
+
+def purge(
+    store: Store,
+    today: date,
+    dry_run: bool,
+    archive_to: Path | None = None,
+    expected: Purged | None = None,
+) -> Purged:
     """Retention: expire waiting registrations nobody confirmed, and erase identities kept
     longer than the county's rule after the person left. Idempotent. A dry run only reads:
-    it takes no write lock and works on a write-protected file."""
+    it takes no write lock and works on a write-protected file. `expected`: the dry run the
+    coordinator was shown; when the register would now purge anything else, nothing is done."""
     if dry_run:
-        expired, erase = _retention(store, today)
-        return _purged(True, expired, erase, None)
+        return _purged(True, _retention(store, today), None)
     with files.staged() as staged, store.write():
-        expired, erase = _retention(store, today)
+        found = _retention(store, today)
+        expired, erase = found.expired, found.erase
+        if expected is not None and (
+            _purged(True, found, None)["erased"] != expected["erased"]
+            or expired != expected["expired"]
+        ):
+            raise Conflict(
+                _("the register changed while you were asked; nothing was purged"),
+                _("look at what the retention rules would remove now, and run it again"),
+                code="purge.changed",
+            )
         if archive_to is not None:
             staged.write(archive_to, _archive(store, today, expired, erase))
         on = today.isoformat()
@@ -405,7 +480,7 @@ def purge(store: Store, today: date, dry_run: bool, archive_to: Path | None = No
             )
         store.audit("purge.run", "purge", None)
     return {
-        **_purged(False, expired, erase, archive_to),
+        **_purged(False, found, archive_to),
         "followups_scrubbed": scrubbed,
         "checkpointed": not store.checkpoint_owed(),
     }
@@ -425,16 +500,20 @@ def _archive(
     yield "]}\n"
 
 
-def _purged(
-    dry_run: bool, expired: list[int], erase: list[dict[str, Any]], archive_to: Path | None
-) -> Purged:
+def _purged(dry_run: bool, found: _Retention, archive_to: Path | None) -> Purged:
+    because_expired = sum(1 for r in found.erase if r["any_expired"])
     return {
         "dry_run": dry_run,
-        "expired": expired,
-        "erased": sorted(i for r in erase for i in _ids(r["ids"])),
+        "expired": found.expired,
+        "erased": sorted(i for r in found.erase for i in _ids(r["ids"])),
         "archive": str(archive_to) if archive_to else None,
         "followups_scrubbed": None,
         "checkpointed": None,
+        "identities": len(found.erase),
+        "identities_expired": because_expired,
+        "identities_left": len(found.erase) - because_expired,
+        "unconfirmed_before": found.unconfirmed_before,
+        "left_before": found.left_before,
     }
 
 

@@ -212,7 +212,7 @@ def seed_settings(store: Store, county: str, language: str) -> None:
     )
 
 
-def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
+def _known(key: str) -> None:
     if key not in BY_NAME:
         from shgroups.names import did_you_mean, suggest
 
@@ -231,10 +231,34 @@ def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
             field="key",
             key=key,
         )
+
+
+class Change(NamedTuple):
+    """A setting as it is and as it would be; checked, not written."""
+
+    key: str
+    old: Any
+    new: Any
+    registrations: int  # registrations in the register (each keeps its recorded legal basis)
+
+
+def setting_change(store: Store, key: str, value: str) -> Change:
+    """What `set_setting` would change, refused as it would refuse; read before asking."""
+    _known(key)
+    current = get_settings(store)
+    values = validate({**current, key: value})
+    return Change(key, current[key], values[key], store.value("SELECT count(*) FROM registrations"))
+
+
+def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
+    """Change one setting; every setting afterwards. The same value again writes nothing."""
+    _known(key)
     with store.write():
-        values = validate({**get_settings(store), key: value})
-        _store(store, {key: values[key]})
-        store.audit("settings.set", "settings", None)
+        current = get_settings(store)
+        values = validate({**current, key: value})
+        if values[key] != current[key]:
+            _store(store, {key: values[key]})
+            store.audit("settings.set", "settings", None)
     return values
 
 
