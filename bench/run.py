@@ -95,7 +95,7 @@ def first_purge(national: Path, folder: Path, env: dict[str, str]) -> tuple[floa
     for suffix in ("-wal", "-shm"):
         Path(f"{copy}{suffix}").unlink(missing_ok=True)
     shutil.copyfile(national, copy)
-    return run_once([SHG, "--db", str(copy), "purge", "--json"], env)
+    return run_once([SHG, "--db", str(copy), "purge", "--yes", "--json"], env)
 
 
 def main() -> None:
