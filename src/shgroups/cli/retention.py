@@ -48,6 +48,8 @@ ACTIONS = {
     "staff.add": N_("staff member added"),
     "settings.set": N_("setting changed"),
     "db.restore": N_("register restored from a backup"),
+    "registration.edit": N_("corrected"),
+    "registration.reinstate": N_("back in the queue (reinstated)"),
 }
 
 
