@@ -128,3 +128,33 @@ def add(
     return run(
         "intake", "add", "--consent", "--name", name, "--theme", theme, *extra, code=code, env=env
     )
+
+
+def db_snapshot(db: Path) -> tuple[str, dict[str, int]]:
+    """The database files' bytes (a digest) and row counts: unchanged by a refused command."""
+    import hashlib
+
+    files = sorted(db.parent.glob(db.name + "*"))
+    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
+    return digest, counts(db)
+
+
+def refused(run: Run, db: Path, *args: str) -> str:
+    """Run a command that must be refused: exit 1, `Error:` and a `Hint:` on stderr, no
+    traceback, and the database files unchanged byte for byte. Its stderr."""
+    before = db_snapshot(db)
+    result = run(*args, code=1)
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert "\nHint: " in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert db_snapshot(db) == before
+    return result.stderr
+
+
+def audit_text(db: Path) -> str:
+    """Everything the audit table holds, as one text (to look for personal data in it)."""
+    conn = sqlite3.connect(db)
+    try:
+        return "\n".join(" ".join(map(str, row)) for row in conn.execute("SELECT * FROM audit"))
+    finally:
+        conn.close()

@@ -235,7 +235,10 @@ def validate_person(
     if phone and not phone_readable(phone, region):
         raise InvalidInput(
             _("the phone number is not valid"),
-            _("use digits, spaces and an optional leading +, e.g. 070-123 45 67"),
+            _(
+                "use digits, with spaces, dashes, dots or brackets if you like, "
+                "e.g. 070-123 45 67 or +46 70 123 45 67"
+            ),
             code="person.phone_invalid",
             field="phone",
         )
