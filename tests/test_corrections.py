@@ -317,3 +317,34 @@ def test_a_retired_theme_is_not_waited_for_again(run: Run, db: Path) -> None:
     stderr = refused(run, db, "intake", "reinstate", "1")
     assert "theme 'Ensamhet' is retired" in stderr and "shg intake add" in stderr
     run("themes", "list")  # the command the hint names to see the current themes
+
+
+def test_a_retired_area_is_neither_chosen_nor_waited_in_again(run: Run, db: Path) -> None:
+    register(run, 1, "Ensamhet", "Huskvarna")
+    register(run, 1, "Ensamhet", "Jönköping", 2)
+    run("intake", "withdraw", "1")
+    conn = sqlite3.connect(db)  # `areas retire` is another part of this work
+    with conn:
+        conn.execute("UPDATE areas SET retired_on = '2026-11-01' WHERE name = 'Huskvarna'")
+    conn.close()
+    stderr = refused(run, db, "intake", "reinstate", "1")
+    assert "area 'Huskvarna' is retired" in stderr and "shg intake add" in stderr
+    run("areas", "list")  # named by the hint
+    stderr = refused(run, db, "intake", "edit", "2", "--area", "Huskvarna")
+    assert "area 'Huskvarna' is retired" in stderr and "shg areas list" in stderr
+
+
+def test_the_commands_hints_name_work(run: Run, db: Path) -> None:
+    add(run, "Gun", "Ensamhet", "--phone", "036-12 34 56")
+    add(run, "Gunn", "Utmattning", "--phone", "036123456", "--date", "2026-11-01")
+    run("intake", "confirm", "2", "--date", "2026-11-10")
+    for args in (
+        ["intake", "edit", "2"],  # shg intake edit 2 --name NAME
+        ["intake", "edit", "2", "--name", "Gun"],  # shg intake show 1
+        ["intake", "edit", "2", "--date", "2026-11-11"],  # shg intake show 2
+    ):
+        command = [part for part in hint_command(refused(run, db, *args)) if part != "NAME"]
+        if command[-1] == "--name":
+            command += ["Gunn"]
+        run(*command)
+    run("intake", "edit", "--help")

@@ -310,3 +310,10 @@ def test_events_are_recorded_in_the_order_they_happened(run: Run, db: Path) -> N
     result = run("intake", "withdraw", "1", "--date", "2026-11-19", code=1)
     assert "was last confirmed" in result.stderr
     run("intake", "withdraw", "1", "--date", "2026-11-20")
+
+
+def test_list_offers_every_status_and_all() -> None:
+    from shgroups.cli.intake import Shown
+    from shgroups.enums import RegistrationStatus
+
+    assert {s.value for s in Shown} == {*RegistrationStatus, "all"}
