@@ -84,8 +84,13 @@ def test_search_finds_by_name_phone_or_email(
     assert [r["id"] for r in found] == ids
 
 
-def test_search_lists_those_waiting_unless_told_otherwise(run: Run, db: Path, people: None) -> None:
+def test_search_finds_anyone_unless_told_otherwise(run: Run, db: Path, people: None) -> None:
     found = json.loads(run("intake", "list", "--search", "example", "--json").stdout)
+    assert [r["id"] for r in found] == [2, 3]  # whatever became of them
+    assert "Registrations: all" in run("intake", "list", "--search", "example").stdout
+    found = json.loads(
+        run("intake", "list", "--search", "example", "--status", "waiting", "--json").stdout
+    )
     assert [r["id"] for r in found] == [2]
     found = json.loads(
         run("intake", "list", "--search", "example", "--status", "withdrawn", "--json").stdout

@@ -301,14 +301,15 @@ class Shown(StrEnum):
 @formats
 def list_(
     status: Annotated[
-        Shown,
+        Shown | None,
         typer.Option(
             help=_(
-                "Only registrations in this state; all for every registration (default: waiting)."
+                "Only registrations in this state; all for every registration "
+                "(default: waiting, and all with --search)."
             ),
             show_default=False,
         ),
-    ] = Shown.WAITING,
+    ] = None,
     theme: ThemeOpt = None,
     area: Annotated[
         str | None, typer.Option(metavar="AREA", help=_("Only this area (any choice)."))
@@ -326,7 +327,10 @@ def list_(
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """List registrations, longest waiting first: by default those waiting."""
+    """List registrations, longest waiting first: by default those waiting (with --search,
+    everyone who matches)."""
+    if status is None:  # who waits; a person searched for, whatever became of them
+        status = Shown.ALL if search is not None else Shown.WAITING
     chosen = None if status is Shown.ALL else status.value
     which = {
         Shown.WAITING: _("waiting (--status all lists every registration)"),
@@ -600,16 +604,14 @@ STALE = View(
         ("name", N_("Name")),
         ("phone", N_("Phone")),
         ("email", N_("E-mail")),
-        ("theme", N_("Theme")),
-        ("area", N_("Area")),
-        ("confirmed_on", N_("Confirmed")),
-        ("expires_on", N_("Expires")),
+        ("theme", N_("Waits for")),  # theme and area in one column: a call list fits 80 columns
         ("days_left", N_("Days left")),
     ),
     many=True,
     title=N_("Waiting registrations that expire by {until}"),
     empty=N_("No waiting registration expires by {until}."),
     row_style=lambda row: "red" if row["days_left"] <= 0 else None,
+    for_table=lambda rows: [{**row, "theme": _("{theme} in {area}").format(**row)} for row in rows],
     note=(
         "soonest first; `confirmed_on`: last confirmed (or registered); `expires_on`: the "
         "first day `purge` expires it; `days_left` 0 or less: the next purge does"
