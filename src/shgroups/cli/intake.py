@@ -62,7 +62,10 @@ REGISTRATIONS = View(
     ),
     title=N_("Registrations: {which}"),
     empty=N_("No registrations match."),
-    note="`name` is null after erasure; `--status` waiting by default, all for every one",
+    note=(
+        "`name` is null after erasure; those waiting unless `--status` says otherwise "
+        "(`all`: every registration), everyone who matches with `--search`"
+    ),
     many=True,
 )
 
@@ -327,8 +330,7 @@ def list_(
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """List registrations, longest waiting first: by default those waiting (with --search,
-    everyone who matches)."""
+    """List registrations, longest waiting first (by default those waiting)."""
     if status is None:  # who waits; a person searched for, whatever became of them
         status = Shown.ALL if search is not None else Shown.WAITING
     chosen = None if status is Shown.ALL else status.value
@@ -498,8 +500,7 @@ def edit(
     force: ForceOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Correct a registration; name, phone, e-mail and note are the person's, for all of
-    their registrations."""
+    """Correct a registration (name, phone, e-mail and note: for all the person's)."""
     change = corrections.RegistrationEdit(
         name=name,
         phone=phone,
@@ -626,7 +627,8 @@ def stale(
         int,
         typer.Option(
             metavar="DAYS",
-            help=_("Those whose registration expires within this many days."),
+            help=_("Those whose registration expires within this many days (default: 30)."),
+            show_default=False,
         ),
     ] = 30,
     fmt: Format = Format.TABLE,
