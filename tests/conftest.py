@@ -137,3 +137,24 @@ def snapshot(db: Path) -> tuple[str, dict[str, int]]:
     files = sorted(db.parent.glob(db.name + "*"))
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
     return digest, counts(db)
+
+
+def refused(run: Run, db: Path, *args: str) -> str:
+    """Run a command that must be refused: exit 1, `Error:` and a `Hint:` on stderr, no
+    traceback, and the database files unchanged byte for byte. Its stderr."""
+    before = snapshot(db)
+    result = run(*args, code=1)
+    assert result.stderr.startswith("Error: "), result.stderr
+    assert "\nHint: " in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert snapshot(db) == before
+    return result.stderr
+
+
+def audit_text(db: Path) -> str:
+    """Everything the audit table holds, as one text (to look for personal data in it)."""
+    conn = sqlite3.connect(db)
+    try:
+        return "\n".join(" ".join(map(str, row)) for row in conn.execute("SELECT * FROM audit"))
+    finally:
+        conn.close()

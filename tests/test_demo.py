@@ -33,7 +33,8 @@ def test_demo_shows_every_command_something_real(run: Run, tmp_path: Path) -> No
     )
     assert sorted(waiting.values()) == [2, 4, 5, 9, 13]
     statuses = Counter(
-        r["status"] for r in json.loads(run(*use, "intake", "list", "--json").stdout)
+        r["status"]
+        for r in json.loads(run(*use, "intake", "list", "--status", "all", "--json").stdout)
     )
     assert set(statuses) == {"waiting", "placed", "withdrawn", "referred"}
     groups = Counter(g["status"] for g in json.loads(run(*use, "groups", "list", "--json").stdout))
@@ -76,7 +77,10 @@ def test_demo_can_be_rebuilt(run: Run, tmp_path: Path) -> None:
     run("--db", str(demo), "intake", "add", "--consent", "--name", "Extra", "--theme", "Ensamhet")
     run("demo", str(demo))
     names = [
-        r["name"] for r in json.loads(run("--db", str(demo), "intake", "list", "--json").stdout)
+        r["name"]
+        for r in json.loads(
+            run("--db", str(demo), "intake", "list", "--status", "all", "--json").stdout
+        )
     ]
     assert "Extra" not in names
 

@@ -195,6 +195,27 @@ NOT_RUN |= dict.fromkeys(
     ],
     "run in tests/test_catalogue.py",
 )
+# Corrections run theirs in tests/test_corrections.py.
+NOT_RUN |= dict.fromkeys(
+    [
+        "edit.duplicate",
+        "edit.group_ended",
+        "edit.not_waiting",
+        "edit.nothing_given",
+        "edit.placed",
+        "edit.same_as_other_identity",
+        "edit.same_theme_twice",
+        "registration.area_retired",
+        "registration.date_after_event",
+        "reinstate.already_waiting",
+        "reinstate.area_retired",
+        "reinstate.group_ended",
+        "reinstate.placed",
+        "reinstate.theme_retired",
+        "reinstate.waiting",
+    ],
+    "run in tests/test_corrections.py",
+)
 NOT_RUN["purge.changed"] = "a race between the question and the purge (tests/test_confirm.py)"
 PLACEHOLDERS = {"NAME": "Anna Berg", "LIST": "healthcare,friend,other", "PATH": "good.db"}
 # Commands that ask before they change the register: at a terminal the coordinator answers;

@@ -61,7 +61,7 @@ def test_init_never_adopts_a_left_over_wal(run: Run, environment: Path, tmp_path
     result = run("init", "--json")
     assert json.loads(result.stdout)["created"] is True
     assert "journal file of an earlier database" in result.stderr
-    assert json.loads(run("intake", "list", "--json").stdout) == []
+    assert json.loads(run("intake", "list", "--status", "all", "--json").stdout) == []
     assert json.loads(run("db", "check", "--json").stdout)["ok"] is True
     assert traces([environment, wal], ["Eve Leftover", "070-999 88 77"]) == []
     kept = list(tmp_path.glob("shg.db-wal.left-over-*"))  # set aside, not deleted

@@ -40,6 +40,9 @@ def test_add_and_show(run: Run, db: Path) -> None:
         "status": "waiting",
         "same_person_as": None,
         "ready": [],
+        "theme": "Utmattning",
+        "area": "Jönköping",
+        "default_area": False,
     }
     shown = json.loads(run("intake", "show", "1", "--json").stdout)
     assert shown == {
@@ -187,7 +190,16 @@ def test_list_filters(run: Run, db: Path) -> None:
     )
     run("intake", "withdraw", "1")
     rows = json.loads(run("intake", "list", "--theme", "ensamhet", "--json").stdout)
+    assert [r["id"] for r in rows] == [2, 3]  # waiting, by default
+    rows = json.loads(
+        run("intake", "list", "--theme", "ensamhet", "--status", "all", "--json").stdout
+    )
     assert [r["id"] for r in rows] == [1, 2, 3]
+    rows = json.loads(run("intake", "list", "--status", "withdrawn", "--json").stdout)
+    assert [r["id"] for r in rows] == [1]
+    table = run("intake", "list").stdout
+    assert "Registrations: waiting (--status all lists every registration)" in table
+    assert "Registrations: all" in run("intake", "list", "--status", "all").stdout
     rows = json.loads(
         run(
             "intake",
@@ -203,7 +215,7 @@ def test_list_filters(run: Run, db: Path) -> None:
     )
     assert [r["id"] for r in rows] == [2]
     bad = run("intake", "list", "--status", "wating", code=2).stderr  # a usage error
-    assert "'wating' is not one of 'waiting', 'placed', 'withdrawn', 'referred'" in bad
+    assert "'wating' is not one of 'waiting', 'placed', 'withdrawn', 'referred', 'all'" in bad
     assert "No registrations match" in run("intake", "list", "--status", "referred").stdout
 
 
@@ -298,3 +310,10 @@ def test_events_are_recorded_in_the_order_they_happened(run: Run, db: Path) -> N
     result = run("intake", "withdraw", "1", "--date", "2026-11-19", code=1)
     assert "was last confirmed" in result.stderr
     run("intake", "withdraw", "1", "--date", "2026-11-20")
+
+
+def test_list_offers_every_status_and_all() -> None:
+    from shgroups.cli.intake import Shown
+    from shgroups.enums import RegistrationStatus
+
+    assert {s.value for s in Shown} == {*RegistrationStatus, "all"}

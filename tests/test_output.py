@@ -23,7 +23,7 @@ from shgroups.cli import intake as intake_cli
 from shgroups.cli import retention as retention_cli
 from shgroups.cli import settings as settings_cli
 from shgroups.cli.output import Format, View, csv_cell, render, shaped
-from shgroups.services import catalogue, followups, groups, intake, maintenance, persons
+from shgroups.services import catalogue, expiry, followups, groups, intake, maintenance, persons
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store, open_db
@@ -40,6 +40,7 @@ READS: dict[str, tuple[View, Callable[[Store], Any]]] = {
         lambda s: intake.list_registrations(s, None, None, None),
     ),
     "registration": (intake_cli.REGISTRATION, lambda s: intake.show_registration(s, 3)),
+    "stale": (intake_cli.STALE, lambda s: expiry.stale(s, ON, 400)),
     "groups": (groups_cli.GROUPS, groups.list_groups),
     "group": (groups_cli.GROUP_SHOW, lambda s: groups.show_group(s, 1)),
     "ready": (groups_cli.READY, lambda s: ready_groups(s, 5, 8, ON)),
@@ -49,7 +50,7 @@ READS: dict[str, tuple[View, Callable[[Store], Any]]] = {
     "info": (db_cli.INFO, maintenance.info),
     "check": (db_cli.CHECKED, maintenance.check),
 }
-PARAMS = {"week": "2026-W48", "min_size": 5}
+PARAMS = {"week": "2026-W48", "min_size": 5, "which": "all", "until": "2027-12-31"}
 
 
 @pytest.fixture

@@ -67,7 +67,8 @@ def test_erasures_since_the_backup_are_done_again_and_leave_no_trace(
     assert "erased again: 1." in result.stderr
     shown = json.loads(run("intake", "show", "1", "--json").stdout)
     assert shown["name"] is None and shown["status"] == "withdrawn"
-    names = {r["id"]: r["name"] for r in json.loads(run("intake", "list", "--json").stdout)}
+    listed = run("intake", "list", "--status", "all", "--json").stdout
+    names = {r["id"]: r["name"] for r in json.loads(listed)}
     assert names == {1: None, 2: "Person 2", 3: "Person 3"}
     actions = [a["action"] for a in json.loads(run("audit", "--json").stdout)]
     assert actions[-3:] == ["person.erase", "person.erase-again", "db.restore"]

@@ -262,7 +262,10 @@ def _check_and_migrate(store: Store) -> None:
         raise _not_shg(store.path) from None
     if app_id != APP_ID:
         raise _not_shg(store.path)
-    _set_pragmas(conn)
+    try:
+        _set_pragmas(conn)  # reads the schema: the first to meet a damaged schema page
+    except sqlite3.DatabaseError as exc:
+        raise sqlite_error(exc) from None
     if version > SCHEMA_VERSION:
         raise StorageError(
             _("{path} was made by a newer shg (schema {found}, this shg knows {known})").format(

@@ -50,6 +50,57 @@ HINTS: dict[str, Callable[[], str]] = {
     "text.identity_number_forceable": lambda: _(
         "shg never stores personal identity numbers: leave it out, or add --force if it is not one"
     ),
+    # corrections (intake edit, intake reinstate) and the call list (intake stale)
+    "edit.nothing_given": lambda: _(
+        "give what to correct, e.g. `shg intake edit {id} --name NAME`; "
+        "`shg intake edit --help` lists every field"
+    ),
+    "edit.placed": lambda: _(
+        "take them out and back into the queue first: "
+        "shg groups remove-member {group} {id} --requeue"
+    ),
+    "edit.group_ended": lambda: _(
+        "their group has ended; to wait for a new group, register them again with `shg intake add`"
+    ),
+    "edit.not_waiting": lambda: _("put it back in the queue first: shg intake reinstate {id}"),
+    "edit.same_as_other_identity": lambda: _(
+        "`shg intake show {first}` shows the other; if they are two people (say relatives "
+        "sharing a phone), add --force"
+    ),
+    "edit.duplicate": lambda: _(
+        "`shg intake show {other}` shows it; add --force if this is another person"
+    ),
+    "edit.same_theme_twice": lambda: _(
+        "`shg intake show {other}` shows it; keep one of the two, e.g. shg intake withdraw {id}"
+    ),
+    "registration.area_retired": lambda: _(
+        "choose another area; `shg areas list` shows the current ones"
+    ),
+    "registration.date_after_event": lambda: _(
+        "check {flag}: a registration is dated before what happened to it; "
+        "`shg intake show {id}` shows its dates"
+    ),
+    "reinstate.waiting": lambda: _(
+        "it is in the queue already; `shg intake confirm {id}` renews it"
+    ),
+    "reinstate.placed": lambda: _(
+        "to put them back in the queue: shg groups remove-member {group} {id} --requeue"
+    ),
+    "reinstate.group_ended": lambda: _(
+        "to wait for a new group, register them again with `shg intake add`"
+    ),
+    "reinstate.theme_retired": lambda: _(
+        "register them again for a current theme with `shg intake add`; "
+        "`shg themes list` shows the current themes"
+    ),
+    "reinstate.area_retired": lambda: _(
+        "register them again for a current area with `shg intake add`; "
+        "`shg areas list` shows the current areas"
+    ),
+    "reinstate.already_waiting": lambda: _("`shg intake show {other}` shows it"),
+    "stale.within_out_of_range": lambda: _(
+        "e.g. {flag} 30 lists those whose registration expires within a month"
+    ),
     # catalogue
     # (Said so that they fit every command that names one: intake add, groups start, the
     # catalogue's own commands.)

@@ -71,6 +71,8 @@ ACTIONS = {
     "staff.rename": N_("staff member renamed"),
     "staff.retire": N_("staff member retired"),
     "staff.restore": N_("staff member taken back"),
+    "registration.edit": N_("corrected"),
+    "registration.reinstate": N_("back in the queue (reinstated)"),
 }
 
 

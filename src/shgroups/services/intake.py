@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypedDict
@@ -12,7 +13,8 @@ from shgroups.enums import Gender, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound, ShgError
 from shgroups.freetext import check_free_text
 from shgroups.i18n import _
-from shgroups.names import clean, did_you_mean, name_key, suggest
+from shgroups.names import clean, did_you_mean, fold, name_key, suggest
+from shgroups.phones import DEFAULT_REGION, email_key, phone_key
 from shgroups.services import catalogue
 from shgroups.services.choices import one_of
 from shgroups.services.settings import get_settings, source_list
@@ -20,6 +22,9 @@ from shgroups.storage import Store
 from shgroups.text import typed
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{4,24}$")
+# What a phone number may be written with besides digits: "(070) 123 45 67", "070.123.45.67",
+# "+46 (0)70-123 45 67". A number in these that `phonenumbers` can read is accepted too.
+_PHONE_WRITTEN = re.compile(r"^[0-9 +()./-]{5,30}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -78,6 +83,8 @@ class ValidRegistration:
     basis: dict[str, str]  # the registration's columns basis, consent_on / informed_on …
     person_id: int | None  # the identity it joins; None for a new person
     same_person_as: int | None  # that identity's first registration
+    region: str = DEFAULT_REGION  # the county's country: how the phone number is read
+    default_area: bool = False  # no area was given: the county's default area
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -100,6 +107,10 @@ class AddResult(TypedDict):
     status: str
     same_person_as: int | None  # the first registration of the identity it joined
     ready: list[ReadyPair]
+    theme: str  # the theme's name (an alias typed becomes the theme it names)
+    area: str
+    default_area: bool  # no area was given: it was put in the county's default area
+    other_areas: int  # the county's areas besides the default (not retired)
 
 
 class Registration(TypedDict):
@@ -174,9 +185,39 @@ def _typed(value: str | None, field: str, *, multiline: bool = False) -> str | N
     return (text.strip() if multiline else clean(text)) or None
 
 
-def validate_person(given: PersonInput, today: date, force: bool) -> PersonInput:
+def region_of(store: Store) -> str:
+    """The region phone numbers without a country code are read in: the county's country."""
+    return str(get_settings(store).get("country") or DEFAULT_REGION)
+
+
+def contact_keys(person: PersonInput, region: str) -> tuple[str | None, str | None]:
+    """The forms a person's phone and e-mail are compared in (shgroups/phones.py): one person
+    however the number was typed, one address in any case."""
+    return phone_key(person.phone, region), email_key(person.email)
+
+
+def phone_readable(text: str, region: str = DEFAULT_REGION) -> bool:
+    """A phone number as a coordinator may type it: the plain pattern, or digits written with
+    spaces, dashes, dots, slashes and brackets that `phonenumbers` reads as a possible number."""
+    if _PHONE.match(text):
+        return True
+    plain = unicodedata.normalize("NFKC", text)
+    if not _PHONE_WRITTEN.match(plain):
+        return False
+    import phonenumbers
+
+    try:
+        return bool(phonenumbers.is_possible_number(phonenumbers.parse(plain, region)))
+    except phonenumbers.NumberParseException:
+        return False
+
+
+def validate_person(
+    given: PersonInput, today: date, force: bool, region: str = DEFAULT_REGION
+) -> PersonInput:
     """Check what a coordinator typed; errors name the field, never echo the value. The
-    source is checked against the county's list by `validate_registration`."""
+    source is checked against the county's list by `validate_registration`; `region` is the
+    county's country, in which a phone number without a country code is read."""
     name = _typed(given.name, "name")
     if not name or len(name) > 100:
         raise InvalidInput(
@@ -191,10 +232,13 @@ def validate_person(given: PersonInput, today: date, force: bool) -> PersonInput
     # valid personnummer.
     for text, field in ((name, "name"), (phone, "phone"), (email, "email")):
         check_free_text(text, field, force, forceable=True)
-    if phone and not _PHONE.match(phone):
+    if phone and not phone_readable(phone, region):
         raise InvalidInput(
             _("the phone number is not valid"),
-            _("use digits, spaces and an optional leading +, e.g. 070-123 45 67"),
+            _(
+                "use digits, with spaces, dashes, dots or brackets if you like, "
+                "e.g. 070-123 45 67 or +46 70 123 45 67"
+            ),
             code="person.phone_invalid",
             field="phone",
         )
@@ -266,50 +310,65 @@ def check_note(note: str | None, field: str = "note") -> None:
     check_free_text(note, field)
 
 
-def _find_duplicate(store: Store, person: PersonInput, theme_id: int | None) -> int | None:
+def _find_duplicate(
+    store: Store,
+    person: PersonInput,
+    theme_id: int | None,
+    region: str,
+    *,
+    exclude: int | None = None,
+) -> int | None:
     """A waiting or placed registration for this theme by someone with the same name and,
-    where both have them, the same phone and e-mail."""
+    where both have them, the same phone and e-mail (in their compared forms). `exclude`: a
+    registration being corrected, which is not its own duplicate."""
     if theme_id is None:  # a theme created by this registration
         return None
+    phone, email = contact_keys(person, region)
     found: int | None = store.value(
         """SELECT r.id FROM registrations r JOIN persons p ON p.id = r.person_id
-            WHERE p.name_key = ? AND r.theme_id = ? AND r.status IN ('waiting', 'placed')
-              AND (p.phone IS NULL OR ? IS NULL OR p.phone = ?)
-              AND (p.email IS NULL OR ? IS NULL OR lower(p.email) = lower(?))
+            WHERE p.name_key = :key AND r.theme_id = :theme
+              AND r.status IN ('waiting', 'placed')
+              AND (:exclude IS NULL OR r.id != :exclude)
+              AND (p.phone_key IS NULL OR :phone IS NULL OR p.phone_key = :phone)
+              AND (p.email_key IS NULL OR :email IS NULL OR p.email_key = :email)
             ORDER BY r.id LIMIT 1""",
-        (
-            name_key(person.name),
-            theme_id,
-            person.phone,
-            person.phone,
-            person.email,
-            person.email,
-        ),
+        {
+            "key": name_key(person.name),
+            "theme": theme_id,
+            "exclude": exclude,
+            "phone": phone,
+            "email": email,
+        },
     )
     return found
 
 
-def _known_persons(store: Store, person: PersonInput) -> list[dict[str, Any]]:
+def known_persons(
+    store: Store, person: PersonInput, region: str, *, exclude: int | None = None
+) -> list[dict[str, Any]]:
     """The identities registered under the same name with the same phone or e-mail (and no
-    conflicting one): each with its first registration id and whether the e-mail matched."""
-    if not person.phone and not person.email:
+    conflicting one), compared in their normal forms: each with its first registration id and
+    whether the e-mail matched. `exclude`: an identity being corrected (a person id)."""
+    phone, email = contact_keys(person, region)
+    if not phone and not email:
         return []
     return store.rows(
         """SELECT p.id AS person_id, min(r.id) AS first,
-                  :email IS NOT NULL AND lower(p.email) = lower(:email) AS by_email
+                  :email IS NOT NULL AND p.email_key = :email AS by_email
              FROM persons p JOIN registrations r ON r.person_id = p.id
             WHERE p.name_key = :key
-              AND ((:phone IS NOT NULL AND p.phone = :phone)
-                   OR (:email IS NOT NULL AND lower(p.email) = lower(:email)))
-              AND (p.phone IS NULL OR :phone IS NULL OR p.phone = :phone)
-              AND (p.email IS NULL OR :email IS NULL OR lower(p.email) = lower(:email))
+              AND (:exclude IS NULL OR p.id != :exclude)
+              AND ((:phone IS NOT NULL AND p.phone_key = :phone)
+                   OR (:email IS NOT NULL AND p.email_key = :email))
+              AND (p.phone_key IS NULL OR :phone IS NULL OR p.phone_key = :phone)
+              AND (p.email_key IS NULL OR :email IS NULL OR p.email_key = :email)
             GROUP BY p.id ORDER BY p.id""",
-        {"key": name_key(person.name), "phone": person.phone, "email": person.email},
+        {"key": name_key(person.name), "phone": phone, "email": email, "exclude": exclude},
     )
 
 
 def _identity(
-    store: Store, person: PersonInput, same_as: int | None
+    store: Store, person: PersonInput, same_as: int | None, region: str
 ) -> tuple[int | None, int | None]:
     """The identity a new registration belongs to, and that identity's first registration;
     (None, None) for a new person.
@@ -318,7 +377,7 @@ def _identity(
     can be shared (a mother and her daughter, both Anna, on one landline): linking them would
     show the daughter the mother's theme and erase both with one erasure, so the coordinator
     must say which it is."""
-    matches = _known_persons(store, person)
+    matches = known_persons(store, person, region)
     if same_as is not None:
         owner = get_registration(store, same_as)["person_id"]
         for match in matches:
@@ -402,7 +461,9 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
     """Everything `add` checks, without writing: what was typed, the date, the county's
     legal basis and sources, the theme and areas, a possible duplicate and whose identity it
     is. Raises ShgError. Inside a write, what it found still holds when the caller inserts."""
-    person = validate_person(reg.person, today, reg.force)
+    settings = get_settings(store)
+    region = str(settings.get("country") or DEFAULT_REGION)
+    person = validate_person(reg.person, today, reg.force, region)
     not_after_today(reg.on, today)
     if reg.same_as is not None and reg.new_person:
         raise InvalidInput(
@@ -415,7 +476,6 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
             field="new_person",
             id=reg.same_as,
         )
-    settings = get_settings(store)
     person = replace(person, source=_source(settings, person.source))
     basis = _basis(settings, reg.consent, reg.on)
     theme = catalogue.choose(store, "theme", reg.theme, create=reg.new_theme)
@@ -423,7 +483,7 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
     also_themes = tuple(_alternative(store, "theme", t, theme) for t in reg.also_themes)
     also_areas = tuple(_alternative(store, "area", a, area) for a in reg.also_areas)
     new_person = reg.force or reg.new_person
-    duplicate = _find_duplicate(store, person, theme.id)
+    duplicate = _find_duplicate(store, person, theme.id, region)
     if duplicate and not new_person:
         raise Conflict(
             _("this looks like registration {id}: same name, same theme").format(id=duplicate),
@@ -434,7 +494,7 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
     if new_person and reg.same_as is None:
         person_id, first = None, None
     else:
-        person_id, first = _identity(store, person, reg.same_as)
+        person_id, first = _identity(store, person, reg.same_as, region)
     return ValidRegistration(
         person=person,
         theme=theme,
@@ -445,6 +505,8 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
         basis=basis,
         person_id=person_id,
         same_person_as=first,
+        region=region,
+        default_area=reg.area is None,
     )
 
 
@@ -457,6 +519,7 @@ def insert_registration(store: Store, valid: ValidRegistration) -> AddResult:
     other_themes = [catalogue.made(store, "theme", t) for t in valid.also_themes]
     other_areas = [catalogue.made(store, "area", a) for a in valid.also_areas]
     person_id = valid.person_id
+    phone, email = contact_keys(person, valid.region)
     if person_id is None:
         person_id = store.insert(
             "persons",
@@ -464,15 +527,19 @@ def insert_registration(store: Store, valid: ValidRegistration) -> AddResult:
                 "name": person.name,
                 "name_key": name_key(person.name),
                 "phone": person.phone,
+                "phone_key": phone,
                 "email": person.email,
+                "email_key": email,
                 "note": person.note,
             },
         )
     else:  # the same person, waiting for another theme too: complete what we know
         store.execute(
-            "UPDATE persons SET phone = coalesce(phone, ?), email = coalesce(email, ?), "
-            "note = coalesce(?, note) WHERE id = ?",
-            (person.phone, person.email, person.note, person_id),
+            "UPDATE persons SET phone_key = CASE WHEN phone IS NULL THEN ? ELSE phone_key END, "
+            "phone = coalesce(phone, ?), "
+            "email_key = CASE WHEN email IS NULL THEN ? ELSE email_key END, "
+            "email = coalesce(email, ?), note = coalesce(?, note) WHERE id = ?",
+            (phone, person.phone, email, person.email, person.note, person_id),
         )
     on = valid.on.isoformat()
     reg_id = store.insert(
@@ -497,7 +564,6 @@ def insert_registration(store: Store, valid: ValidRegistration) -> AddResult:
         store.execute("INSERT INTO registration_areas VALUES (?, ?)", (reg_id, a))
     store.audit("registration.add", "registration", reg_id)
 
-    min_size = get_settings(store)["min_size"]
     # id -> name, each once, first choice first
     themes = dict(
         zip(
@@ -513,18 +579,37 @@ def insert_registration(store: Store, valid: ValidRegistration) -> AddResult:
             strict=True,
         )
     )
+    return {
+        "id": reg_id,
+        "status": RegistrationStatus.WAITING,
+        "same_person_as": valid.same_person_as,
+        "ready": ready_pairs(store, themes, areas),
+        "theme": valid.theme.name,
+        "area": valid.area.name,
+        "default_area": valid.default_area,
+        "other_areas": other_areas_count(store),
+    }
+
+
+def ready_pairs(store: Store, themes: dict[int, str], areas: dict[int, str]) -> list[ReadyPair]:
+    """The pairs of these themes and areas (id -> name) that have exactly the minimum number
+    of people waiting: those a registration just brought to it."""
+    min_size = get_settings(store)["min_size"]
     ready: list[ReadyPair] = []
     for t, theme in themes.items():
         for a, area in areas.items():
             waiting = _candidates(store, t, a)
             if waiting == min_size:
                 ready.append({"theme": theme, "area": area, "waiting": waiting})
-    return {
-        "id": reg_id,
-        "status": RegistrationStatus.WAITING,
-        "same_person_as": valid.same_person_as,
-        "ready": ready,
-    }
+    return ready
+
+
+def other_areas_count(store: Store) -> int:
+    """How many areas the county has besides its default one (retired ones not counted)."""
+    count: int = store.value(
+        "SELECT count(*) FROM areas WHERE NOT is_default AND retired_on IS NULL"
+    )
+    return count
 
 
 def add(store: Store, reg: RegistrationInput, today: date) -> AddResult:
@@ -580,17 +665,48 @@ SELECT r.id, p.name, t.name AS theme, a.name AS area, r.status, r.registered_on 
           WHERE x.registration_id = r.id AND x.theme_id = :theme))
    AND (:area IS NULL OR r.area_id = :area OR EXISTS (SELECT 1 FROM registration_areas x
           WHERE x.registration_id = r.id AND x.area_id = :area))
+   AND (:name IS NULL OR instr(shg_fold(p.name), :name) > 0
+        OR (:phone IS NOT NULL AND (p.phone_key = :phone
+            OR (:digits IS NOT NULL AND instr(p.phone_key, :digits) > 0)))
+        OR instr(p.email_key, :email) > 0)
  ORDER BY r.registered_on, r.id
 """
 
 
+def _folded(text: str | None) -> str | None:
+    return None if text is None else fold(text)
+
+
+def search_terms(text: str | None, region: str) -> dict[str, str | None]:
+    """What `--search` text is compared with: the name without case and accents ("asa" finds
+    "Åsa"), the phone number in its compared form ("0701234567" finds "070-123 45 67"; four
+    or more digits find the numbers holding them), the e-mail address in any case."""
+    if text is None or not clean(typed(text, "search")):
+        return {"name": None, "phone": None, "digits": None, "email": None}
+    text = clean(typed(text, "search"))
+    phone = digits = None
+    if _PHONE_WRITTEN.match(unicodedata.normalize("NFKC", text)):
+        phone = phone_key(text, region)
+        plain = re.sub(r"\D", "", unicodedata.normalize("NFKC", text)).lstrip("0")
+        digits = plain if len(plain) >= 4 else None
+    return {"name": fold(text), "phone": phone, "digits": digits, "email": email_key(text)}
+
+
 def list_registrations(
-    store: Store, status: str | None, theme: str | None, area: str | None
+    store: Store,
+    status: str | None,
+    theme: str | None,
+    area: str | None,
+    search: str | None = None,
 ) -> list[Registration]:
+    """The registrations in a state (None: all), for a theme and an area (any choice), whose
+    name, phone or e-mail matches `search`; longest waiting first."""
+    store.conn.create_function("shg_fold", 1, _folded, deterministic=True)
     params = {
         "status": one_of(RegistrationStatus, status, "status") if status is not None else None,
         "theme": catalogue.resolve(store, "theme", theme)["id"] if theme else None,
         "area": catalogue.resolve(store, "area", area)["id"] if area else None,
+        **search_terms(search, region_of(store)),
     }
     return store.rows(_LIST_SQL, params)  # type: ignore[return-value]  # _LIST_SQL's columns
 
