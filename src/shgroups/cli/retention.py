@@ -48,6 +48,8 @@ ACTIONS = {
     "staff.add": N_("staff member added"),
     "settings.set": N_("setting changed"),
     "db.restore": N_("register restored from a backup"),
+    "session.remove": N_("starter session removed (recorded by mistake)"),
+    "followup.remove": N_("follow-up removed (recorded by mistake)"),
 }
 
 
