@@ -49,6 +49,8 @@ def test_start_from_the_first_proposal(run: Run, db: Path) -> None:
         "id": 1,
         "status": "starting",
         "members": [1, 2, 3, 4, 5, 6],
+        "started_on": "2026-11-24",
+        "planned": False,
     }
     group = json.loads(run("groups", "show", "1", "--json").stdout)
     assert {
@@ -247,8 +249,13 @@ def test_session_rules(run: Run, db: Path) -> None:
     register(run, 5)
     start(run, "--date", "2026-10-06")
     assert (
-        "before the group's last"
+        "group 1 starts on 2026-10-06: its starter sessions are recorded from then"
         in run("sessions", "add", "1", "--date", "2026-10-01", code=1).stderr
+    )
+    run("sessions", "add", "1", "--date", "2026-10-13")
+    assert (
+        "before the group's last session or start (2026-10-13)"
+        in run("sessions", "add", "1", "--date", "2026-10-12", code=1).stderr
     )
     result = run(
         "groups",
