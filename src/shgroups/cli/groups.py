@@ -121,6 +121,7 @@ GROUP_KEYS = (
     "followup_weeks",
     "open",
     "ended_on",
+    "handover_on",
     "weekday",
     "time",
     "venue",
