@@ -326,3 +326,23 @@ def test_identity_numbers_are_refused_however_written(run: Run, db: Path) -> Non
             assert result.exit_code == 1, (written, option)
             assert "personal identity number" in result.stderr and written not in result.stderr
     assert json.loads(run("groups", "show", str(group), "--json").stdout)["followups"] == []
+
+
+def test_due_says_how_far_off_in_words(run: Run, db: Path) -> None:
+    running_group(run, "2026-10-06", ["2026-10-06"], "Utmattning", 1)  # due 2026-11-17
+    running_group(run, "2026-10-12", ["2026-10-12"], "Ensamhet", 10)  # due 2026-11-23
+    running_group(run, "2026-10-13", ["2026-10-13"], "Stress och oro", 20)  # due 2026-11-24
+    running_group(run, "2026-10-14", ["2026-10-14"], "Samtal om livet", 30)  # due 2026-11-25
+    running_group(run, "2026-10-16", ["2026-10-16"], "Utmattning", 40)  # due 2026-11-27
+    table = run("followups", "due").stdout
+    for said in ("7 days overdue", "1 day overdue", "today", "in 1 day", "in 3 days"):
+        assert said in table, said
+    assert "Days overdue" not in table and "When" in table
+    rows = json.loads(run("followups", "due", "--json").stdout)
+    assert [r["days_overdue"] for r in rows] == [7, 1, 0, 0, 0]  # the JSON as documented
+    # Counted from --as-of (or --week), not the clock.
+    table = run("followups", "due", "--as-of", "2026-11-23").stdout
+    for said in ("6 days overdue", "today", "in 1 day", "in 2 days", "in 4 days"):
+        assert said in table, said
+    table = run("followups", "due", "--week", "2026-W49").stdout
+    assert "14 days overdue" in table  # Monday 2026-12-01
