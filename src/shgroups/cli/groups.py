@@ -1,6 +1,5 @@
 """`shg groups` and `shg sessions`: proposals, starting, members, starter sessions, ending."""
 
-import shlex
 from typing import Annotated, Any
 
 import typer
@@ -381,6 +380,8 @@ def ready(
     if almost:
         render(ALMOST, near, fmt, min_size=settings["min_size"])
         if fmt is Format.TABLE:
+            import shlex
+
             for theme in dict.fromkeys(n["theme"] for n in near if n["alternatives"]):
                 message(
                     _("Others waiting for {theme}: shg intake list --theme {quoted}").format(
