@@ -420,3 +420,47 @@ def test_a_start_a_year_ahead_is_a_plan_further_is_a_slip(run: Run, db: Path) ->
     register(run, 5)
     start(run, "--date", "2027-11-25", "--json")
     assert json.loads(run("groups", "show", "1", "--json").stdout)["planned"] is True
+
+
+def test_a_planned_start_is_moved(run: Run, db: Path) -> None:
+    register(run, 5)
+    start(run, "--date", "2026-12-07")
+    moved = json.loads(run("groups", "set", "1", "--start-date", "2026-12-14", "--json").stdout)
+    assert (moved["started_on"], moved["planned"], moved["status"]) == (
+        "2026-12-14",
+        True,
+        "starting",
+    )
+    # Brought forward to today: it has started; with no starter sessions planned it runs.
+    moved = json.loads(
+        run(
+            "groups", "set", "1", "--start-date", "today", "--starter-sessions", "0", "--json"
+        ).stdout
+    )
+    assert (moved["started_on"], moved["planned"], moved["status"], moved["handover_on"]) == (
+        "2026-11-24",
+        False,
+        "running",
+        "2026-11-24",
+    )
+    refused = run("groups", "set", "1", "--start-date", "2026-12-01", code=1).stderr
+    assert "group 1 runs on its own: its start stays" in refused
+
+
+def test_a_start_moves_only_until_the_first_session(run: Run, groups_register: Path) -> None:
+    before = snapshot(groups_register)
+    result = run("groups", "set", "1", "--start-date", "2026-10-07", code=1)
+    assert "group 1 has held its first starter session: its start stays" in result.stderr
+    assert "Hint: `shg groups show 1` shows its starter sessions" in result.stderr
+    result = run("groups", "set", "4", "--start-date", "2026-11-23", code=1)
+    assert "--start-date: 2026-11-23 is before the group's members were placed (2026-11-24)" in (
+        result.stderr
+    )
+    assert "Hint: check --start-date" in result.stderr
+    result = run("groups", "set", "4", "--start-date", "2028-01-03", code=1)
+    assert "more than a year after today" in result.stderr and "--start-date" in result.stderr
+    result = run("groups", "set", "4", "--start-date", "7 dec", code=1)
+    assert "--start-date: '7 dec' is not a valid date" in result.stderr
+    assert snapshot(groups_register) == before
+    run("groups", "set", "4", "--start-date", "2027-01-11")
+    assert json.loads(run("groups", "show", "4", "--json").stdout)["started_on"] == "2027-01-11"

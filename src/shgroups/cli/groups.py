@@ -556,10 +556,18 @@ def set_(
             help=_("Where it meets: a place, never a person (empty: not set)."),
         ),
     ] = None,
+    start_date: Annotated[
+        str | None,
+        typer.Option(
+            "--start-date",
+            metavar="DATE",
+            help=_("Move its start (a plan changed), until its first starter session."),
+        ),
+    ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Change a group's plan: starter sessions (while starting), follow-ups, starter, openness,
-    when and where it meets."""
+    """Change a group's plan: its start, starter sessions (while starting), follow-ups, starter,
+    openness, when and where it meets."""
     with store() as db:
         group = service.set_group(
             db,
@@ -571,6 +579,7 @@ def set_(
             weekday=weekday,
             time=time,
             venue=venue,
+            start_date=when(start_date, "start_date") if start_date else None,
             today=today(),
         )
     render(GROUP, group, fmt)

@@ -97,6 +97,7 @@ HINTS: dict[str, Callable[[], str]] = {
     "followup.not_due": lambda: _(
         "check the group (`shg groups show {id}`); for an extra contact, add --force"
     ),
+    "group.begun": lambda: _("`shg groups show {id}` shows its starter sessions"),
     "date.too_far_ahead": lambda: _(
         "check the year in {flag}; a start can be planned a year ahead"
     ),

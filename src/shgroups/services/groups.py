@@ -454,16 +454,49 @@ def start_group(
 PLAN_DAYS = 366
 
 
-def _not_too_far_ahead(on: date, today: date) -> None:
+def _not_too_far_ahead(on: date, today: date, field: str = "date") -> None:
     if (on - today).days > PLAN_DAYS:
         raise InvalidInput(
             _("{date} is more than a year after today ({today})").format(date=on, today=today),
             _("check the year; a start can be planned up to a year ahead"),
             code="date.too_far_ahead",
-            field="date",
+            field=field,
             date=on.isoformat(),
             today=today.isoformat(),
         )
+
+
+def _move_start(store: Store, group: Group, start: date) -> None:
+    """A planned start moved (or a start date corrected) before the first starter session:
+    not before the day its members were placed."""
+    if group["status"] != GroupStatus.STARTING or group["sessions_held"]:
+        raise Conflict(
+            (
+                _("group {id} has held its first starter session: its start stays")
+                if group["sessions_held"]
+                else _("group {id} runs on its own: its start stays")
+            ).format(id=group["id"]),
+            _("a start date can be moved until the first starter session"),
+            code="group.begun",
+            field="start_date",
+            id=group["id"],
+        )
+    placed = store.value(
+        "SELECT min(joined_on) FROM group_members WHERE group_id = ?", (group["id"],)
+    )
+    if placed is not None and start.isoformat() < placed:
+        raise InvalidInput(
+            _("{date} is before the group's members were placed ({earliest})").format(
+                date=start, earliest=placed
+            ),
+            _("check the date: events are recorded in the order they happened"),
+            code="date.before_event",
+            field="start_date",
+            date=start.isoformat(),
+            earliest=placed,
+            event=_("the group's members were placed"),
+        )
+    store.execute("UPDATE groups SET started_on = ? WHERE id = ?", (start.isoformat(), group["id"]))
 
 
 def _check_plan(sessions: int | None, weeks: int | None) -> None:
@@ -636,13 +669,20 @@ def set_group(
     weekday: str | None = None,
     time: str | None = None,
     venue: str | None = None,
+    start_date: date | None = None,
     today: date | None = None,
 ) -> Group:
-    """Change what is given (None: unchanged); an empty weekday, time or venue clears it."""
+    """Change what is given (None: unchanged); an empty weekday, time or venue clears it.
+    `start_date` moves the start of a group that has held no session yet (a plan changed)."""
     _check_plan(starter_sessions, followup_weeks)
     details = _details(weekday, time, venue)
+    if start_date is not None:
+        _not_too_far_ahead(start_date, today or dates.today(), "start_date")
     with store.write():
         group = active_group(store, group_id)
+        if start_date is not None:
+            _move_start(store, group, start_date)
+            group = get_group(store, group_id)
         if starter_sessions is not None:
             if group["status"] != GroupStatus.STARTING:
                 raise Conflict(
