@@ -126,7 +126,7 @@ MISTAKES = [
     (
         ["followups", "add", "2"],
         "group 2's next follow-up is due on 2026-12-29, 35 days after 2026-11-24",
-        "--force",
+        "(`shg groups show 2`); for an extra contact, add --force",
     ),
     (
         ["followups", "add", "5", "--date", "2026-10-19"],
@@ -233,7 +233,7 @@ COMMAND = re.compile(r"`shg ([^`]+)`")
 
 @pytest.mark.parametrize(
     "args",
-    [m[0] for m in MISTAKES if COMMAND.search(m[2]) or "shg " in m[2]],
+    [m[0] for m in MISTAKES if re.search(r"(^|`)(shg )?(groups|sessions|followups) ", m[2])],
     ids=lambda a: " ".join(a[:3]),
 )
 def test_the_command_a_hint_names_works(run: Run, groups_register: Path, args: list[str]) -> None:
