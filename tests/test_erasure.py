@@ -63,7 +63,7 @@ def test_erasure_leaves_no_byte_of_any_free_text_field(run: Run, db: Path, tmp_p
         ],
         start=10,
     ):
-        run("followups", "add", "1", option, text, "--date", f"2026-11-{day}")
+        run("followups", "add", "1", option, text, "--date", f"2026-11-{day}", "--force")
     tokens = ["Qzmärta", "Ytöken", PHONE, "+46 70 987 65 43", EMAIL, "Qznote", "Qzfollow"]
     assert {t for _f, t in traces(db_files(db), tokens)} == set(tokens)  # the scan sees them
 

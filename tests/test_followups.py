@@ -192,7 +192,13 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
             "--json",
         ).stdout
     )
-    assert group == {"id": 1, "status": "starting", "members": [1, 2, 3, 4, 5]}
+    assert group == {
+        "id": 1,
+        "status": "starting",
+        "members": [1, 2, 3, 4, 5],
+        "started_on": "2026-02-02",
+        "planned": False,
+    }
     for week, day in enumerate(["2026-02-02", "2026-02-09", "2026-02-16", "2026-02-23"], 1):
         on(day)
         out = json.loads(run("sessions", "add", "1", "--attended", "5", "--json").stdout)
@@ -230,11 +236,47 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
     # … and the next is counted from the late date, not the calendar.
     assert out == {"group": 1, "next_due": "2026-06-01"}
     assert json.loads(run("followups", "due", "--json").stdout) == []
+
+    # A week later the same contact is typed in again: refused, the next is five weeks away.
+    on("2026-04-27")
+    refused = run("followups", "add", "1", code=1)
+    assert "next follow-up is due on 2026-06-01, 35 days after 2026-04-27" in refused.stderr
+    assert "--force" in refused.stderr
+
     on("2026-05-28")
     assert json.loads(run("followups", "due", "--json").stdout) == []  # W22 ends 2026-05-31
+    # A follow-up of another group recorded for this one by mistake (four days early, so
+    # nothing stops it): the next one moves six weeks on …
+    mistake = json.loads(run("followups", "add", "1", "--method", "visit", "--json").stdout)
+    assert mistake == {"group": 1, "next_due": "2026-07-09"}
     on("2026-06-01")
+    assert json.loads(run("followups", "due", "--json").stdout) == []
+    # … until it is removed: the next one is due when it was before, and listed again.
+    removed = json.loads(run("followups", "remove", "1", "--json").stdout)
+    assert removed == {
+        "group": 1,
+        "date": "2026-05-28",
+        "outcome": "ok",
+        "method": "visit",
+        "note": None,
+        "left_on_day": 0,
+        "group_status": "running",
+        "next_due": "2026-06-01",
+    }
     (row,) = json.loads(run("followups", "due", "--json").stdout)
-    assert row["due"] == "2026-06-01"
+    assert row == {
+        "group": 1,
+        "theme": "Ensamhet",
+        "area": "Huskvarna",
+        "due": "2026-06-01",
+        "days_overdue": 0,
+        "starter": "Eva Lind",
+    }
+    assert "today" in run("followups", "due").stdout
+    shown = json.loads(run("groups", "show", "1", "--json").stdout)
+    assert [f["date"] for f in shown["followups"]] == ["2026-04-20"]
+    actions = [a["action"] for a in json.loads(run("audit", "--json").stdout)]
+    assert actions[-2:] == ["followup.add", "followup.remove"]
 
 
 # --- what a follow-up may hold, and when ---------------------------------------------------------
@@ -247,7 +289,10 @@ def test_a_follow_up_is_not_dated_before_the_last_one(run: Run, db: Path) -> Non
     assert "2026-11-10" in result.stderr and "last follow-up" in result.stderr
     shown = json.loads(run("groups", "show", str(group), "--json").stdout)
     assert [f["date"] for f in shown["followups"]] == ["2026-11-10"]
-    run("followups", "add", str(group), "--date", "2026-11-10")  # the same day is fine
+    # The same day again is most often the same contact typed twice; an extra one is forced.
+    twice = run("followups", "add", str(group), "--date", "2026-11-10", code=1)
+    assert "next follow-up is due on 2026-12-22, 42 days after 2026-11-10" in twice.stderr
+    run("followups", "add", str(group), "--date", "2026-11-10", "--force")
 
 
 @pytest.mark.parametrize("option", ["--note", "--method"])
@@ -281,3 +326,23 @@ def test_identity_numbers_are_refused_however_written(run: Run, db: Path) -> Non
             assert result.exit_code == 1, (written, option)
             assert "personal identity number" in result.stderr and written not in result.stderr
     assert json.loads(run("groups", "show", str(group), "--json").stdout)["followups"] == []
+
+
+def test_due_says_how_far_off_in_words(run: Run, db: Path) -> None:
+    running_group(run, "2026-10-06", ["2026-10-06"], "Utmattning", 1)  # due 2026-11-17
+    running_group(run, "2026-10-12", ["2026-10-12"], "Ensamhet", 10)  # due 2026-11-23
+    running_group(run, "2026-10-13", ["2026-10-13"], "Stress och oro", 20)  # due 2026-11-24
+    running_group(run, "2026-10-14", ["2026-10-14"], "Samtal om livet", 30)  # due 2026-11-25
+    running_group(run, "2026-10-16", ["2026-10-16"], "Utmattning", 40)  # due 2026-11-27
+    table = run("followups", "due").stdout
+    for said in ("7 days overdue", "1 day overdue", "today", "in 1 day", "in 3 days"):
+        assert said in table, said
+    assert "Days overdue" not in table and "When" in table
+    rows = json.loads(run("followups", "due", "--json").stdout)
+    assert [r["days_overdue"] for r in rows] == [7, 1, 0, 0, 0]  # the JSON as documented
+    # Counted from --as-of (or --week), not the clock.
+    table = run("followups", "due", "--as-of", "2026-11-23").stdout
+    for said in ("6 days overdue", "today", "in 1 day", "in 2 days", "in 4 days"):
+        assert said in table, said
+    table = run("followups", "due", "--week", "2026-W49").stdout
+    assert "13 days overdue" in table  # from Monday 2026-11-30

@@ -49,6 +49,8 @@ def test_start_from_the_first_proposal(run: Run, db: Path) -> None:
         "id": 1,
         "status": "starting",
         "members": [1, 2, 3, 4, 5, 6],
+        "started_on": "2026-11-24",
+        "planned": False,
     }
     group = json.loads(run("groups", "show", "1", "--json").stdout)
     assert {
@@ -247,8 +249,13 @@ def test_session_rules(run: Run, db: Path) -> None:
     register(run, 5)
     start(run, "--date", "2026-10-06")
     assert (
-        "before the group's last"
+        "group 1 starts on 2026-10-06: its starter sessions are recorded from then"
         in run("sessions", "add", "1", "--date", "2026-10-01", code=1).stderr
+    )
+    run("sessions", "add", "1", "--date", "2026-10-13")
+    assert (
+        "before the group's last session or start (2026-10-13)"
+        in run("sessions", "add", "1", "--date", "2026-10-12", code=1).stderr
     )
     result = run(
         "groups",
@@ -370,3 +377,131 @@ def test_group_events_are_not_dated_before_what_they_follow(run: Run, db: Path) 
     result = run("groups", "end", "2", "--date", "2026-10-10", code=1)
     assert "before the group's last session (2026-10-13)" in result.stderr
     run("groups", "end", "2", "--date", "2026-10-13")
+
+
+# --- nearly ready, practical details, filters ----------------------------------------------------
+
+
+def test_ready_almost(run: Run, db: Path) -> None:
+    register(run, 4, "Utmattning", "Jönköping")  # 1–4: one short
+    register(run, 2, "Utmattning", "Huskvarna", 5)  # 5–6: they could be asked
+    register(run, 3, "Ensamhet", "Digital", 7)  # 7–9: two short
+    register(run, 1, "Ensamhet", "Jönköping", 10)  # 10: could meet online
+    register(run, 5, "Stress och oro", "Huskvarna", 11)  # ready: not "nearly"
+    near = json.loads(run("groups", "ready", "--almost", "--json").stdout)
+    assert near == [
+        {
+            "theme": "Utmattning",
+            "area": "Jönköping",
+            "waiting": 4,
+            "short": 1,
+            "alternatives": 2,
+            "members": [1, 2, 3, 4],
+        },
+        {
+            "theme": "Ensamhet",
+            "area": "Digital",
+            "waiting": 3,
+            "short": 2,
+            "alternatives": 1,
+            "members": [7, 8, 9],
+        },
+    ]
+    result = run("groups", "ready", "--almost")
+    assert "Nearly ready: one or two short of 5" in result.stdout
+    assert "Stress" not in result.stdout
+    assert "Others waiting for Utmattning: shg intake list --theme Utmattning" in result.stderr
+    # The command it names shows them.
+    listed = json.loads(run("intake", "list", "--theme", "Utmattning", "--json").stdout)
+    assert {5, 6} <= {r["id"] for r in listed}
+    # One more who would also go to Jönköping makes it ready, and it leaves the list.
+    add(run, "Late", "Utmattning", "--area", "Huskvarna", "--also-area", "Jönköping")
+    near = json.loads(run("groups", "ready", "--almost", "--json").stdout)
+    assert [(n["theme"], n["area"]) for n in near] == [("Ensamhet", "Digital")]
+    assert (
+        json.loads(run("groups", "ready", "--almost", "--as-of", "2026-10-01", "--json").stdout)
+        == []
+    )
+    csv_header = run("groups", "ready", "--almost", "--format", "csv").stdout.splitlines()[0]
+    assert csv_header == "theme,area,waiting,short,alternatives,members"
+
+
+def test_nothing_nearly_ready(run: Run, db: Path) -> None:
+    register(run, 2)
+    assert json.loads(run("groups", "ready", "--almost", "--json").stdout) == []
+    assert (
+        "No theme and area is one or two people short." in run("groups", "ready", "--almost").stdout
+    )
+
+
+def test_when_and_where_a_group_meets(run: Run, db: Path) -> None:
+    register(run, 5)
+    group = json.loads(
+        start(
+            run, "--date", "2026-10-06", "--weekday", "TUESDAY", "--time", "9:05",
+            "--venue", "  Stadsbiblioteket   rum 2 ", "--json",
+        ).stdout
+    )  # fmt: skip
+    shown = json.loads(run("groups", "show", str(group["id"]), "--json").stdout)
+    assert (shown["weekday"], shown["time"], shown["venue"], shown["open"], shown["planned"]) == (
+        2,
+        "09:05",
+        "Stadsbiblioteket rum 2",
+        True,
+        False,
+    )
+    for typed, number in [("mon", 1), ("Wed", 3), ("7", 7), ("fri", 5), ("saturday", 6)]:
+        changed = json.loads(run("groups", "set", "1", "--weekday", typed, "--json").stdout)
+        assert changed["weekday"] == number
+    changed = json.loads(run("groups", "set", "1", "--time", "18.30", "--json").stdout)
+    assert (changed["time"], changed["weekday"], changed["venue"]) == (
+        "18:30",
+        6,
+        "Stadsbiblioteket rum 2",
+    )  # what was not given is unchanged
+    table = run("groups", "set", "1", "--venue", "Kyrkans församlingshem").stdout
+    assert "Saturday 18:30" in table and "Kyrkans församlingshem" in table
+    cleared = json.loads(
+        run("groups", "set", "1", "--weekday", "", "--time", "", "--venue", "", "--json").stdout
+    )
+    assert (cleared["weekday"], cleared["time"], cleared["venue"]) == (None, None, None)
+    assert "Meets" in run("groups", "show", "1").stdout
+    # A street address with a postcode is a place, not a phone number.
+    run("groups", "set", "1", "--venue", "Östra Storgatan 12, 553 21 Jönköping")
+
+
+def test_start_closed_and_list_by_starter_and_status(run: Run, db: Path) -> None:
+    run("staff", "add", "Omar Said")
+    register(run, 5)
+    register(run, 5, "Ensamhet", "Huskvarna", 6)
+    register(run, 5, "Stress och oro", "Huskvarna", 11)
+    start(run, "--starter", "Eva Lind", "--closed")
+    start(run, "--starter", "Omar Said", theme="Ensamhet", area="Huskvarna")
+    start(
+        run,
+        "--starter",
+        "omar said",
+        "--date",
+        "2026-12-01",
+        theme="Stress och oro",
+        area="Huskvarna",
+    )
+    assert json.loads(run("groups", "show", "1", "--json").stdout)["open"] is False
+    register(run, 1, "Utmattning", "Jönköping", 16)
+    assert "group 1 is closed" in run("groups", "add-member", "1", "16", code=1).stderr
+
+    def ids(*args: str) -> list[int]:
+        return [g["id"] for g in json.loads(run("groups", "list", *args, "--json").stdout)]
+
+    assert ids("--starter", "omar SAID") == [2, 3]
+    assert ids("--starter", "Eva Lind") == [1]
+    assert ids("--starter", "Omar Said", "--status", "starting") == [2, 3]
+    run("groups", "end", "2")
+    assert ids("--starter", "Omar Said", "--status", "ended") == [2]
+    assert ids("--status", "starting") == [1, 3]
+    listed = json.loads(run("groups", "list", "--json").stdout)
+    assert [g["planned"] for g in listed] == [False, False, True]
+    assert (
+        "unknown staff member 'Nobody'"
+        in run("groups", "list", "--starter", "Nobody", code=1).stderr
+    )

@@ -216,6 +216,21 @@ NOT_RUN |= dict.fromkeys(
     ],
     "run in tests/test_corrections.py",
 )
+# Sessions and follow-ups run theirs in tests/test_group_corrections.py.
+NOT_RUN |= dict.fromkeys(
+    [
+        "followup.none",
+        "followup.not_due",
+        "followup.not_on_date",
+        "group.begun",
+        "session.before_start",
+        "session.followed_up",
+        "session.none",
+        "session.not_found",
+        "session.same_day",
+    ],
+    "run in tests/test_group_corrections.py",
+)
 NOT_RUN["purge.changed"] = "a race between the question and the purge (tests/test_confirm.py)"
 PLACEHOLDERS = {"NAME": "Anna Berg", "LIST": "healthcare,friend,other", "PATH": "good.db"}
 # Commands that ask before they change the register: at a terminal the coordinator answers;

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shgroups.services.readiness import Candidate, group_sizes, groups_for, propose
+from shgroups.services.readiness import Candidate, Near, group_sizes, groups_for, nearly, propose
 
 
 def people(n: int, theme: int = 1, area: int = 1, first_id: int = 1) -> list[Candidate]:
@@ -144,3 +144,72 @@ def test_many_waiting_people() -> None:
     proposals = propose(crowd, 5, 8)
     taken = [m for p in proposals for m in p.members]
     assert len(taken) == len(set(taken)) > 45_000
+
+
+# --- nearly ready (`groups ready --almost`) ------------------------------------------------------
+
+
+def one(
+    i: int, theme: int, area: int, themes: tuple[int, ...] = (), areas: tuple[int, ...] = ()
+) -> Candidate:
+    return Candidate(
+        i, f"2026-03-{i:02d}", theme, area, frozenset([theme, *themes]), frozenset([area, *areas])
+    )
+
+
+def test_nearly_ready_worked_example() -> None:
+    crowd = [
+        # Theme 1 in area 1: three by first choice, and 6 whose alternative theme is 1.
+        one(1, 1, 1), one(2, 1, 1), one(3, 1, 1), one(6, 2, 1, themes=(1,)),
+        # Theme 1 in area 2: two, too few to list; they are theme 1's alternatives in area 1.
+        one(4, 1, 2), one(5, 1, 2),
+        # Theme 3 in the digital area 4: three; 11 waits for theme 3 in area 1.
+        one(8, 3, 4), one(9, 3, 4), one(10, 3, 4), one(11, 3, 1),
+        # Theme 4 in area 1: ten make two groups; 12 would also take theme 1, but is proposed.
+        *[one(i, 4, 1) for i in range(20, 29)], one(12, 4, 1, themes=(1,)),
+    ]  # fmt: skip
+    assert [(p.theme, p.area, len(p.members)) for p in propose(crowd, 5, 8)] == [
+        (4, 1, 5),
+        (4, 1, 5),
+    ]
+    assert nearly(crowd, 5, 8) == [
+        # 1+1: four waiting (12 is proposed for theme 4), one short, 4 and 5 could come.
+        Near(1, 1, waiting=4, short=1, alternatives=2, members=(1, 2, 3, 6)),
+        # 3+4: three waiting, two short, 11 could come.
+        Near(3, 4, waiting=3, short=2, alternatives=1, members=(8, 9, 10)),
+    ]
+    # Two short is the limit: three short is not listed. With a minimum of 4, 1+1 is ready
+    # (and takes 1, 2, 3, 6), so 1+2 is two short with nobody else waiting for theme 1.
+    assert [(n.theme, n.area, n.short, n.alternatives) for n in nearly(crowd, 4, 8)] == [
+        (3, 4, 1, 1),
+        (1, 2, 2, 0),
+    ]
+
+
+def test_nearly_ready_order_is_deterministic() -> None:
+    # In area 1: four for theme 2, four for theme 3, three for theme 1; two more wait for
+    # theme 3 in area 2. Fewest short first, then most alternatives, then theme id.
+    crowd = [one(i, 1 + i % 3, 1) for i in range(1, 12)] + [one(20, 3, 2), one(21, 3, 2)]
+    near = nearly(crowd, 5, 8)
+    assert [(n.theme, n.area, n.short, n.alternatives) for n in near] == [
+        (3, 1, 1, 2),
+        (2, 1, 1, 0),
+        (1, 1, 2, 0),
+    ]
+    assert nearly(list(reversed(crowd)), 5, 8) == near
+
+
+@settings(max_examples=200, deadline=None)
+@given(crowds())
+def test_nearly_ready_properties(case: tuple[list[Candidate], int, int]) -> None:
+    crowd, lo, hi = case
+    taken = {m for p in propose(crowd, lo, hi) for m in p.members}
+    for n in nearly(crowd, lo, hi):
+        assert 1 <= n.short <= 2 and n.waiting + n.short == lo
+        people = [c for c in crowd if c.id in n.members]
+        assert len(people) == n.waiting and not taken & set(n.members)
+        assert all(n.theme in c.themes and n.area in c.areas for c in people)
+        others = [
+            c for c in crowd if c.id not in taken and n.theme in c.themes and n.area not in c.areas
+        ]
+        assert n.alternatives == len(others)

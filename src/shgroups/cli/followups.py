@@ -1,6 +1,8 @@
 """`shg followups`: the weekly list of groups to contact, and recording a contact."""
 
-from typing import Annotated
+from datetime import date
+from functools import partial
+from typing import Annotated, Any
 
 import typer
 
@@ -9,10 +11,30 @@ from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.dates import iso_week, parse_week, today
 from shgroups.enums import Outcome
 from shgroups.errors import InvalidInput
-from shgroups.i18n import N_, _
+from shgroups.i18n import N_, _, ngettext
 from shgroups.services import followups as service
 
 app = typer.Typer(help=_("Follow-ups of running groups."), no_args_is_help=True)
+
+GroupArg = Annotated[
+    int, typer.Argument(metavar="GROUP", help=_("The group id."), show_default=False)
+]
+
+
+def relative(as_of: date, due: str) -> str:
+    """How far a due date is from `as_of`, as a person says it: "in 2 days", "today",
+    "14 days overdue"."""
+    days = (as_of - date.fromisoformat(due)).days
+    if days > 0:
+        return ngettext("{n} day overdue", "{n} days overdue", days).format(n=days)
+    if days == 0:
+        return _("today")
+    return ngettext("in {n} day", "in {n} days", -days).format(n=-days)
+
+
+def _with_when(as_of: date, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**row, "when": relative(as_of, row["due"])} for row in rows]
+
 
 DUE = View(
     "followups due",
@@ -22,12 +44,14 @@ DUE = View(
         ("theme", N_("Theme")),
         ("area", N_("Area")),
         ("due", N_("Due")),
-        ("days_overdue", N_("Days overdue")),
+        ("when", N_("When")),
         ("starter", N_("Starter")),
     ),
     title=N_("Follow-ups due by the end of week {week}"),
     row_style=lambda r: "red" if r["days_overdue"] > 0 else "yellow",
     empty=N_("Nothing is due."),
+    # Counted from today; the command counts from its --as-of or --week.
+    for_table=lambda rows: _with_when(today(), rows),
     note="soonest first; `days_overdue` is 0 for those not yet late",
     many=True,
 )
@@ -35,6 +59,15 @@ RECORDED = View(
     "followups add",
     ("group", "next_due"),
     said=(N_("Follow-up of group {group} recorded; next due {next_due}."),),
+)
+REMOVED = View(
+    "followups remove",
+    ("group", "date", "outcome", "method", "note", "left_on_day", "group_status", "next_due"),
+    said=(
+        N_("Removed the follow-up of group {group} on {date} (outcome: {outcome})."),
+        N_("Group {group}: next follow-up due {next_due}."),
+    ),
+    note="the follow-up removed; `left_on_day`: others still recorded that day",
 )
 
 
@@ -61,15 +94,14 @@ def due(
     day = parse_week(week) if week else when(as_of, "as_of")
     with store() as db:
         rows = service.due(db, day, starter)
-    render(DUE, rows, fmt, week=iso_week(day))
+    view = DUE._replace(for_table=partial(_with_when, day)) if fmt is Format.TABLE else DUE
+    render(view, rows, fmt, week=iso_week(day))
 
 
 @app.command("add")
 @formats
 def add(
-    group_id: Annotated[
-        int, typer.Argument(metavar="GROUP", help=_("The group id."), show_default=False)
-    ],
+    group_id: GroupArg,
     date: DateOpt = None,
     outcome: Annotated[Outcome, typer.Option(help=_("How the group is doing."))] = Outcome.OK,
     method: Annotated[
@@ -81,11 +113,53 @@ def add(
             metavar="NOTE", help=_("A short note about the group (no names, no health details).")
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help=_(
+                "Record it although the next one is more than two weeks away (an extra contact)."
+            ),
+        ),
+    ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
     """Record a follow-up done; the next one is counted from this date."""
     with store() as db:
-        result = service.add_followup(db, group_id, when(date), today(), outcome, method, note)
+        result = service.add_followup(
+            db, group_id, when(date), today(), outcome, method, note, force
+        )
     render(RECORDED, result, fmt)
     if fmt is Format.TABLE and outcome is Outcome.ENDING:
         message(_("When the members have stopped: shg groups end {group}").format(**result))
+
+
+@app.command("remove")
+@formats
+def remove(
+    group_id: GroupArg,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help=_(
+                "The follow-up done on this day (default: the last one); of several that "
+                "day, the one recorded last."
+            ),
+        ),
+    ] = None,
+    fmt: Format = Format.TABLE,
+) -> None:
+    """Remove a follow-up recorded by mistake; the next one is counted as before it."""
+    with store() as db:
+        result = service.remove_followup(db, group_id, when(date) if date else None, today())
+    render(REMOVED, result, fmt)
+    if fmt is Format.TABLE and result["left_on_day"]:
+        message(
+            ngettext(
+                "{n} other follow-up is still recorded on {date}.",
+                "{n} other follow-ups are still recorded on {date}.",
+                result["left_on_day"],
+            ).format(n=result["left_on_day"], date=result["date"])
+        )

@@ -8,9 +8,10 @@ from shgroups.cli.common import AsOfOpt, DateOpt, ForceOpt, id_list, store, when
 from shgroups.cli.output import Format, View, formats, message, render, start_command
 from shgroups.dates import today
 from shgroups.enums import GroupStatus
+from shgroups.errors import InvalidInput
 from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import groups as service
-from shgroups.services.readiness import ready_groups
+from shgroups.services.readiness import nearly_ready, ready_groups
 from shgroups.services.settings import get_settings
 
 app = typer.Typer(
@@ -54,14 +55,54 @@ WeeksOpt = Annotated[
 ]
 
 
+WeekdayOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="DAY",
+        help=_("The day it meets: monday … sunday, or 1–7 (empty: not set)."),
+    ),
+]
+TimeOpt = Annotated[
+    str | None,
+    typer.Option(metavar="HH:MM", help=_("The time it meets, e.g. 18:30 (empty: not set).")),
+]
+VenueOpt = Annotated[
+    str | None,
+    typer.Option(
+        metavar="PLACE",
+        help=_("Where it meets: a place, never a person, e.g. 'Stadsbiblioteket, rum 2'."),
+    ),
+]
+OpenOpt = Annotated[
+    bool | None,
+    typer.Option("--open/--closed", help=_("Open or closed to new members."), show_default=False),
+]
+
+
+def _meets(group: dict[str, Any]) -> str | None:
+    """When a group meets, as a person reads it: "Monday 18:30", "Monday", "18:30"."""
+    said = " ".join(
+        part for part in (service.weekday_name(group["weekday"]), group["time"]) if part
+    )
+    return said or None
+
+
 def _with_phase(group: dict[str, Any]) -> dict[str, Any]:
     """A group as a person reads it: its size, and how far its starter sessions are."""
     weeks = group["followup_weeks"]
+    planned = group.get("planned")
     return {
         **group,
         "member_count": len(group["members"]),
         "phase": f"{group['sessions_held']}/{group['starter_sessions']}",
         "every": ngettext("{n} week", "{n} weeks", weeks).format(n=weeks),
+        "shown_status": _("planned") if planned else group["status"],
+        "start_date": (
+            _("{date} (planned)").format(date=group["started_on"])
+            if planned
+            else group["started_on"]
+        ),
+        "meets": _meets(group),
     }
 
 
@@ -79,6 +120,11 @@ GROUP_KEYS = (
     "followup_weeks",
     "open",
     "ended_on",
+    "handover_on",
+    "weekday",
+    "time",
+    "venue",
+    "planned",
 )
 GROUPS = View(
     "groups list",
@@ -87,15 +133,19 @@ GROUPS = View(
         ("id", N_("ID")),
         ("theme", N_("Theme")),
         ("area", N_("Area")),
-        ("status", N_("Status")),
+        ("shown_status", N_("Status")),
         ("member_count", N_("Size")),
         ("phase", N_("Start")),
+        ("meets", N_("Meets")),
         ("starter", N_("Starter")),
         ("next_followup", N_("Next due")),
     ),
     empty=N_("No groups yet."),
     for_table=lambda groups: [_with_phase(g) for g in groups],
-    note="`members`: registration ids of the current members",
+    note=(
+        "`members`: registration ids of the current members; `weekday`: 1 (Monday) to 7, or "
+        'null; `time`: "HH:MM" or null; `planned`: its start date is after today'
+    ),
     many=True,
 )
 GROUP = View(
@@ -104,8 +154,10 @@ GROUP = View(
     (
         ("theme", N_("Theme")),
         ("area", N_("Area")),
-        ("status", N_("Status")),
-        ("started_on", N_("Started")),
+        ("shown_status", N_("Status")),
+        ("start_date", N_("Start date")),
+        ("meets", N_("Meets")),
+        ("venue", N_("Venue")),
         ("starter", N_("Starter")),
         ("phase", N_("Starter sessions")),
         ("every", N_("Follow-up every")),
@@ -183,10 +235,19 @@ READY = View(
 )
 STARTED = View(
     "groups start",
-    ("id", "status", "members"),
+    ("id", "status", "members", "started_on", "planned"),
     said=(
         N_("Started group {id}: {theme} in {area}, members {members}."),
         N_("Next: shg sessions add {id} after each starter session"),
+    ),
+    note="`planned`: its start date (`started_on`) is after today",
+)
+# A start after today is a plan: said so (the same JSON as STARTED).
+PLANNED = STARTED._replace(
+    commands="",
+    said=(
+        N_("Planned group {id}: {theme} in {area}, starting on {started_on}, members {members}."),
+        N_("Its members are placed from today; `shg groups contacts {id}` lists who to ring."),
     ),
 )
 _NOW_HAS = counted("Group {group} now has {n} member.", "Group {group} now has {n} members.", "n")
@@ -207,22 +268,144 @@ SESSION = View(
     ("group", "number", "of", "group_status", "next_followup"),
     said=(N_("Group {group}: starter session {number} of {of} recorded."),),
 )
+SESSION_REMOVED = View(
+    "sessions remove",
+    (
+        "group",
+        "number",
+        "date",
+        "attended",
+        "renumbered",
+        "sessions_held",
+        "of",
+        "group_status",
+        "next_followup",
+    ),
+    said=(
+        N_("Removed starter session {number} ({date}) of group {group}."),
+        N_("Group {group} is {group_status}: {sessions_held} of {of} starter sessions held."),
+    ),
+    note="`number`, `date`: the session removed; `renumbered`: later sessions now one lower",
+)
+CONTACT_KEYS = ("id", "name", "phone", "email")
+CONTACT_COLUMNS = (
+    ("id", N_("ID")),
+    ("name", N_("Name")),
+    ("phone", N_("Phone")),
+    ("email", N_("E-mail")),
+)
+CONTACTS = View(
+    "groups contacts",
+    CONTACT_KEYS,
+    CONTACT_COLUMNS,
+    title=N_("Call list of group {group}"),
+    empty=N_("Group {group} has no current members."),
+    note="the current members; `id`: the registration; null where the person was erased",
+    many=True,
+)
+READY_CONTACTS = View(
+    "groups ready --contacts",
+    ("proposal", "theme", "area", *CONTACT_KEYS),
+    (("proposal", N_("Group")), ("theme", N_("Theme")), ("area", N_("Area")), *CONTACT_COLUMNS),
+    title=N_("Who to ring for the groups that can start"),
+    empty=N_("No theme has {min_size} people waiting in one area yet."),
+    note="one per proposed member; `proposal`: 1 for the first group `groups ready` proposes …",
+    many=True,
+)
+ALMOST = View(
+    "groups ready --almost",
+    ("theme", "area", "waiting", "short", "alternatives", "members"),
+    (
+        ("theme", N_("Theme")),
+        ("area", N_("Area")),
+        ("waiting", N_("Waiting")),
+        ("short", N_("Short")),
+        ("alternatives", N_("Alternatives")),
+        ("members", N_("Registrations")),
+    ),
+    title=N_("Nearly ready: one or two short of {min_size}"),
+    empty=N_("No theme and area is one or two people short."),
+    note=(
+        "`waiting`: candidates not proposed for a group; `short`: how many more are needed; "
+        "`alternatives`: others waiting for the theme who did not name the area"
+    ),
+    many=True,
+)
 
 
 @app.command("ready")
 @formats
-def ready(as_of: AsOfOpt = None, fmt: Format = Format.TABLE) -> None:
+def ready(
+    as_of: AsOfOpt = None,
+    contacts: Annotated[
+        bool,
+        typer.Option(
+            "--contacts",
+            help=_("Who to ring: each proposed member's name, phone and e-mail (not audited)."),
+        ),
+    ] = False,
+    almost: Annotated[
+        bool,
+        typer.Option(
+            "--almost",
+            help=_(
+                "The themes and areas one or two people short instead, with how many others "
+                "wait for the theme elsewhere."
+            ),
+        ),
+    ] = False,
+    fmt: Format = Format.TABLE,
+) -> None:
     """Propose the groups that can start now: enough people waiting for one theme in one area
     (from the county's min_size to max_size)."""
+    if contacts and almost:
+        raise InvalidInput(
+            _("give --contacts or --almost, not both"),
+            _(
+                "--contacts lists who to ring for the groups that can start; --almost, which "
+                "themes and areas are nearly there"
+            ),
+            code="ready.contacts_and_almost",
+        )
+    day = when(as_of, "as_of")
     with store() as db:
         settings = get_settings(db)
-        proposals = ready_groups(
-            db, settings["min_size"], settings["max_size"], when(as_of, "as_of")
-        )
+        sizes = (settings["min_size"], settings["max_size"])
+        if almost:
+            near = nearly_ready(db, *sizes, day)
+        else:
+            proposals = ready_groups(db, *sizes, day)
+            if contacts:
+                rows = _proposal_contacts(db, proposals)
+    if almost:
+        render(ALMOST, near, fmt, min_size=settings["min_size"])
+        if fmt is Format.TABLE:
+            import shlex
+
+            for theme in dict.fromkeys(n["theme"] for n in near if n["alternatives"]):
+                message(
+                    _("Others waiting for {theme}: shg intake list --theme {quoted}").format(
+                        theme=theme, quoted=shlex.quote(theme)
+                    )
+                )
+        return
+    if contacts:
+        render(READY_CONTACTS, rows, fmt, min_size=settings["min_size"])
+        return
     render(READY, proposals, fmt, min_size=settings["min_size"])
     if fmt is Format.TABLE:
         for command in dict.fromkeys(start_command(p["theme"], p["area"]) for p in proposals):
             message(_("Next: {command}").format(command=command))
+
+
+def _proposal_contacts(db: Any, proposals: list[Any]) -> list[dict[str, Any]]:
+    """One row per proposed member, numbered by proposal, with their contact details."""
+    found = {c["id"]: c for c in service.contacts(db, [m for p in proposals for m in p["members"]])}
+    return [
+        {"proposal": number, "theme": p["theme"], "area": p["area"], **found[member]}
+        for number, p in enumerate(proposals, 1)
+        for member in p["members"]
+    ]
 
 
 @app.command("start")
@@ -245,11 +428,25 @@ def start(
     starter: StarterOpt = None,
     starter_sessions: SessionsOpt = None,
     followup_weeks: WeeksOpt = None,
-    date: DateOpt = None,
+    weekday: WeekdayOpt = None,
+    time: TimeOpt = None,
+    venue: VenueOpt = None,
+    open_: OpenOpt = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar="DATE",
+            help=_(
+                "The day it starts: YYYY-MM-DD, today or yesterday (default: today); "
+                "a day after today plans it."
+            ),
+        ),
+    ] = None,
     force: ForceOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Start a group: its members are no longer waiting."""
+    """Start a group, or plan it for a later day: its members are no longer waiting."""
     with store() as db:
         result = service.start_group(
             db,
@@ -262,8 +459,12 @@ def start(
             on=when(date),
             today=today(),
             force=force,
+            weekday=weekday,
+            time=time,
+            venue=venue,
+            open_=open_,
         )
-    render(STARTED, result, fmt)
+    render(PLANNED if result["planned"] else STARTED, result, fmt)
 
 
 @app.command("list")
@@ -272,19 +473,31 @@ def list_(
     status: Annotated[
         GroupStatus | None, typer.Option(help=_("Only groups in this state."))
     ] = None,
+    starter: Annotated[
+        str | None, typer.Option(metavar="NAME", help=_("Only this starter's groups."))
+    ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """List groups."""
+    """List groups (a planned one shows as planned until its start date)."""
     with store() as db:
-        render(GROUPS, service.list_groups(db, status), fmt)
+        render(GROUPS, service.list_groups(db, status, starter, today()), fmt)
 
 
 @app.command("show")
 @formats
 def show(group_id: GroupArg, fmt: Format = Format.TABLE) -> None:
-    """Show a group: members, starter sessions and follow-ups."""
+    """Show a group: when and where it meets, members, starter sessions and follow-ups."""
     with store() as db:
-        render(GROUP_SHOW, service.show_group(db, group_id), fmt)
+        render(GROUP_SHOW, service.show_group(db, group_id, today()), fmt)
+
+
+@app.command("contacts")
+@formats
+def contacts(group_id: GroupArg, fmt: Format = Format.TABLE) -> None:
+    """Who to ring: the current members' names, phones and e-mail addresses (not audited)."""
+    with store() as db:
+        members = service.group_contacts(db, group_id)
+    render(CONTACTS, members, fmt, group=group_id)
 
 
 @app.command("add-member")
@@ -333,15 +546,28 @@ def set_(
     starter_sessions: SessionsOpt = None,
     followup_weeks: WeeksOpt = None,
     starter: StarterOpt = None,
-    open_: Annotated[
-        bool | None,
+    open_: OpenOpt = None,
+    weekday: WeekdayOpt = None,
+    time: TimeOpt = None,
+    venue: Annotated[
+        str | None,
         typer.Option(
-            "--open/--closed", help=_("Open or closed to new members."), show_default=False
+            metavar="PLACE",
+            help=_("Where it meets: a place, never a person (empty: not set)."),
+        ),
+    ] = None,
+    start_date: Annotated[
+        str | None,
+        typer.Option(
+            "--start-date",
+            metavar="DATE",
+            help=_("Move its start (a plan changed), until its first starter session."),
         ),
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Change a group's plan: starter sessions (while starting), follow-ups, starter, openness."""
+    """Change a group's plan: its start, starter sessions (while starting), follow-ups, starter,
+    openness, when and where it meets."""
     with store() as db:
         group = service.set_group(
             db,
@@ -350,6 +576,11 @@ def set_(
             followup_weeks=followup_weeks,
             starter=starter,
             open_=open_,
+            weekday=weekday,
+            time=time,
+            venue=venue,
+            start_date=when(start_date, "start_date") if start_date else None,
+            today=today(),
         )
     render(GROUP, group, fmt)
 
@@ -381,4 +612,32 @@ def sessions_add(
             _("The group now runs on its own; first follow-up due {next_followup}.").format(
                 **result
             )
+        )
+
+
+@sessions_app.command("remove")
+@formats
+def sessions_remove(
+    group_id: GroupArg,
+    number: Annotated[
+        int | None,
+        typer.Argument(
+            metavar="NUMBER",
+            help=_("The session's number (default: the last); later ones move up one."),
+            show_default=False,
+        ),
+    ] = None,
+    fmt: Format = Format.TABLE,
+) -> None:
+    """Remove a starter session recorded by mistake; the group's status goes back with it."""
+    with store() as db:
+        result = service.remove_session(db, group_id, number, today())
+    render(SESSION_REMOVED, result, fmt)
+    if fmt is Format.TABLE and result["renumbered"]:
+        message(
+            ngettext(
+                "The later session is now number {number}.",
+                "The {n} later sessions are now numbered from {number}.",
+                result["renumbered"],
+            ).format(n=result["renumbered"], number=result["number"])
         )

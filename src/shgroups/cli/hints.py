@@ -143,6 +143,29 @@ HINTS: dict[str, Callable[[], str]] = {
     ),
     "followup.group_starting": lambda: _("`shg followups due` lists the groups to follow up"),
     "followup.group_ended": lambda: _("`shg followups due` lists the groups to follow up"),
+    # undoing sessions and follow-ups, and the slips caught before they are written
+    "session.none": lambda: _("`shg groups show {id}` shows what the group has recorded"),
+    "session.not_found": lambda: _("`shg groups show {id}` lists its starter sessions by number"),
+    "session.followed_up": lambda: _(
+        "if they too were recorded by mistake, remove them first with "
+        "`shg followups remove {id}` (the last one each time)"
+    ),
+    "session.same_day": lambda: _(
+        "check {flag}; if session {number} was recorded by mistake, remove it with "
+        "`shg sessions remove {id} {number}`"
+    ),
+    "session.before_start": lambda: _("`shg groups show {id}` shows when it starts"),
+    "followup.none": lambda: _("`shg groups show {id}` shows what the group has recorded"),
+    "followup.not_on_date": lambda: _(
+        "`shg groups show {id}` lists its follow-ups; without {flag} the last one is removed"
+    ),
+    "followup.not_due": lambda: _(
+        "check the group (`shg groups show {id}`); for an extra contact, add --force"
+    ),
+    "group.begun": lambda: _("`shg groups show {id}` shows its starter sessions"),
+    "date.too_far_ahead": lambda: _(
+        "check the year in {flag}; a start can be planned a year ahead"
+    ),
     # files, backups, the database
     "demo.not_a_demo": lambda: _("give the demo another path, e.g. `shg demo shg-demo.db`"),
     "backup.exists": lambda: _("choose a new name, or leave PATH out for a dated one"),

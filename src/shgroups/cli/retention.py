@@ -73,6 +73,8 @@ ACTIONS = {
     "staff.restore": N_("staff member taken back"),
     "registration.edit": N_("corrected"),
     "registration.reinstate": N_("back in the queue (reinstated)"),
+    "session.remove": N_("starter session removed (recorded by mistake)"),
+    "followup.remove": N_("follow-up removed (recorded by mistake)"),
 }
 
 

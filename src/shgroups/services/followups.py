@@ -7,12 +7,12 @@ from typing import TypedDict
 
 from shgroups.dates import not_after_today, not_before, week_end
 from shgroups.enums import GroupStatus, Outcome
-from shgroups.errors import Conflict
+from shgroups.errors import Conflict, NotFound
 from shgroups.freetext import check_free_text
-from shgroups.i18n import _
+from shgroups.i18n import _, ngettext
 from shgroups.services import catalogue
 from shgroups.services.choices import one_of
-from shgroups.services.groups import NEXT_FOLLOWUP_SQL, get_group
+from shgroups.services.groups import NEXT_FOLLOWUP_SQL, active_group, get_group
 from shgroups.services.intake import check_note
 from shgroups.storage import Store
 from shgroups.text import typed
@@ -27,6 +27,10 @@ class DueFollowup(TypedDict):
     due: str
     starter: str | None
     days_overdue: int
+
+
+# A follow-up recorded while the next is further away than this needs to be forced.
+EARLY_DAYS = 14
 
 
 class FollowupAdded(TypedDict):
@@ -69,7 +73,11 @@ def add_followup(
     outcome: str,
     method: str | None = None,
     note: str | None = None,
+    force: bool = False,
 ) -> FollowupAdded:
+    """Record a follow-up done on `on`. One recorded while the group's next follow-up is
+    more than two weeks (`EARLY_DAYS`) away is more often a slip (the wrong group, the same
+    contact twice) than an extra contact after a crisis: refused unless `force`."""
     not_after_today(on, today)
     outcome = one_of(Outcome, outcome, "outcome")
     # Notes and methods are the group's, not a person's, but a coordinator may still write a
@@ -101,6 +109,22 @@ def add_followup(
         last = store.value("SELECT max(done_on) FROM followups WHERE group_id = ?", (group_id,))
         if last is not None:
             not_before(on, last, _("the group's last follow-up"))
+        next_due = group["next_followup"]
+        early = (date.fromisoformat(next_due) - on).days if next_due else 0
+        if early > EARLY_DAYS and not force:
+            raise Conflict(
+                ngettext(
+                    "group {id}'s next follow-up is due on {due}, {n} day after {date}",
+                    "group {id}'s next follow-up is due on {due}, {n} days after {date}",
+                    early,
+                ).format(id=group_id, due=next_due, n=early, date=on),
+                _("check the group; an extra contact (after a crisis, say) can be recorded anyway"),
+                code="followup.not_due",
+                id=group_id,
+                due=next_due,
+                n=early,
+                date=on.isoformat(),
+            )
         store.insert(
             "followups",
             {
@@ -114,3 +138,69 @@ def add_followup(
         store.audit("followup.add", "group", group_id)
         next_due = get_group(store, group_id)["next_followup"]
     return {"group": group_id, "next_due": next_due, "outcome": outcome}
+
+
+class FollowupRemoved(TypedDict):
+    group: int
+    date: str
+    outcome: str
+    method: str | None
+    note: str | None
+    left_on_day: int  # follow-ups still recorded on that day
+    group_status: str
+    next_due: str | None
+
+
+def remove_followup(
+    store: Store, group_id: int, on: date | None = None, today: date | None = None
+) -> FollowupRemoved:
+    """Undo a follow-up recorded by mistake: the last one, or the one done on `on` (of
+    several that day, the one recorded last). The next follow-up is counted again from the
+    one before it, else from the handover, as it was before the mistake."""
+    with store.write():
+        group = active_group(store, group_id)
+        if on is None:
+            found = store.row(
+                "SELECT id, done_on AS date, outcome, method, note FROM followups "
+                "WHERE group_id = ? ORDER BY done_on DESC, id DESC LIMIT 1",
+                (group_id,),
+            )
+            if found is None:
+                raise Conflict(
+                    _("group {id} has no follow-ups recorded").format(id=group_id),
+                    _("nothing to remove"),
+                    code="followup.none",
+                    id=group_id,
+                )
+        else:
+            found = store.row(
+                "SELECT id, done_on AS date, outcome, method, note FROM followups "
+                "WHERE group_id = ? AND done_on = ? ORDER BY id DESC LIMIT 1",
+                (group_id, on.isoformat()),
+            )
+            if found is None:
+                raise NotFound(
+                    _("group {id} has no follow-up on {date}").format(id=group_id, date=on),
+                    _("give the date of one of its follow-ups"),
+                    code="followup.not_on_date",
+                    field="date",
+                    id=group_id,
+                    date=on.isoformat(),
+                )
+        store.execute("DELETE FROM followups WHERE id = ?", (found["id"],))
+        store.audit("followup.remove", "group", group_id)
+        left = store.value(
+            "SELECT count(*) FROM followups WHERE group_id = ? AND done_on = ?",
+            (group_id, found["date"]),
+        )
+        after = get_group(store, group_id, today)
+    return {
+        "group": group_id,
+        "date": found["date"],
+        "outcome": found["outcome"],
+        "method": found["method"],
+        "note": found["note"],
+        "left_on_day": left,
+        "group_status": group["status"],
+        "next_due": after["next_followup"],
+    }

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Any, TypedDict
 
+from shgroups import dates
 from shgroups.dates import not_after_today, not_before, not_before_latest
 from shgroups.enums import GroupStatus, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound
-from shgroups.i18n import _, ngettext
+from shgroups.freetext import check_free_text
+from shgroups.i18n import N_, _, ngettext
 from shgroups.services import catalogue
 from shgroups.services.choices import one_of
 from shgroups.services.intake import set_status, waiting_registration
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
+from shgroups.text import typed
 
 # One row per group with what lists, `show` and `followups due` need. The next follow-up is
 # counted from the last one done, else from the handover (the last starter session).
@@ -30,6 +34,7 @@ SELECT g.id, t.name AS theme, a.name AS area, g.status, g.started_on, s.name AS 
        (SELECT group_concat(m.registration_id) FROM group_members m
          WHERE m.group_id = g.id AND m.left_on IS NULL) AS member_ids,
        g.followup_weeks, g.handover_on, g.ended_on, g.open,
+       g.weekday, g.meets_at AS time, g.venue,
        CASE WHEN g.status = 'running' THEN {NEXT_FOLLOWUP_SQL} END AS next_followup
   FROM groups g
   JOIN themes t ON t.id = g.theme_id
@@ -59,6 +64,10 @@ class Group(TypedDict):
     open: bool
     next_followup: str | None
     members: list[int]  # registration ids of the current members
+    weekday: int | None  # the day it meets: ISO weekday, 1 = Monday … 7 = Sunday
+    time: str | None  # the time it meets, "HH:MM"
+    venue: str | None  # where it meets: a place, never a person
+    planned: bool  # not ended, and its start date is after today: a plan
 
 
 class Member(TypedDict):
@@ -97,6 +106,8 @@ class Started(TypedDict):
     area: str
     starter: str | None
     next_followup: str | None
+    started_on: str
+    planned: bool  # the start date is after today
 
 
 class Membership(TypedDict):
@@ -123,23 +134,35 @@ class SessionAdded(TypedDict):
     next_followup: str | None
 
 
-def _shape(row: dict[str, Any]) -> Group:
+def _shape(row: dict[str, Any], today: date | None) -> Group:
     ids = row.pop("member_ids")
     row["members"] = sorted(int(x) for x in ids.split(",")) if ids else []
     row["open"] = bool(row["open"])
+    day = (today or dates.today()).isoformat()
+    row["planned"] = row["status"] != GroupStatus.ENDED and row["started_on"] > day
     return row  # type: ignore[return-value]  # GROUP_SQL's columns
 
 
-def list_groups(store: Store, status: str | None = None) -> list[Group]:
+def list_groups(
+    store: Store,
+    status: str | None = None,
+    starter: str | None = None,
+    today: date | None = None,
+) -> list[Group]:
+    """The groups, by id; `status` and `starter` (a staff member's name) narrow the list.
+    `today` tells a planned group (its start date after today) from one that has started."""
     if status is not None:
         status = one_of(GroupStatus, status, "status")
+    starter_id = catalogue.resolve(store, "staff", starter)["id"] if starter else None
     rows = store.rows(
-        GROUP_SQL + " WHERE (? IS NULL OR g.status = ?) ORDER BY g.id", (status, status)
+        GROUP_SQL + " WHERE (:status IS NULL OR g.status = :status)"
+        " AND (:starter IS NULL OR g.starter_id = :starter) ORDER BY g.id",
+        {"status": status, "starter": starter_id},
     )
-    return [_shape(r) for r in rows]
+    return [_shape(r, today) for r in rows]
 
 
-def get_group(store: Store, group_id: int) -> Group:
+def get_group(store: Store, group_id: int, today: date | None = None) -> Group:
     found = store.row(GROUP_SQL + " WHERE g.id = ?", (group_id,))
     if found is None:
         raise NotFound(
@@ -148,11 +171,11 @@ def get_group(store: Store, group_id: int) -> Group:
             code="group.not_found",
             id=group_id,
         )
-    return _shape(found)
+    return _shape(found, today)
 
 
-def show_group(store: Store, group_id: int) -> GroupDetail:
-    group: GroupDetail = get_group(store, group_id)  # type: ignore[assignment]  # filled below
+def show_group(store: Store, group_id: int, today: date | None = None) -> GroupDetail:
+    group: GroupDetail = get_group(store, group_id, today)  # type: ignore[assignment]  # below
     group["member_list"] = store.rows(  # type: ignore[typeddict-item]
         """SELECT m.registration_id AS id, p.name, m.joined_on, m.left_on
              FROM group_members m JOIN registrations r ON r.id = m.registration_id
@@ -171,6 +194,102 @@ def show_group(store: Store, group_id: int) -> GroupDetail:
         (group_id,),
     )
     return group
+
+
+# The days a group can meet, as ISO numbers them (1 = Monday); names for tables and for typing.
+WEEKDAYS = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+VENUE_MAX = 80
+_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
+# A venue is a place: an e-mail address or a phone number (8 digits or more, with single
+# spaces or hyphens between them) in it would be a person's contact.
+_CONTACT = re.compile(r"@|(?:\d[ -]?){7}\d")
+
+
+def weekday_name(day: int | None) -> str | None:
+    """An ISO weekday as a person reads it ("Monday"), in the interface's language."""
+    return _(WEEKDAYS[day - 1]) if day else None
+
+
+def parse_weekday(text: str) -> int | None:
+    """The ISO weekday typed as a name ("monday", "Mon", in any case), or as 1–7; empty text
+    clears it (None)."""
+    word = " ".join(text.casefold().split())
+    if not word:
+        return None
+    if word.isascii() and word.isdigit() and 1 <= int(word) <= 7:
+        return int(word)
+    for number, name in enumerate(WEEKDAYS, 1):
+        for spelling in {name.casefold(), _(name).casefold()}:
+            if word == spelling or (len(word) >= 3 and spelling.startswith(word)):
+                return number
+    raise InvalidInput(
+        _("{text!r} is not a day of the week").format(text=text),
+        _("give a day such as monday (or mon), or its number: 1 for Monday to 7 for Sunday"),
+        code="weekday.invalid",
+        field="weekday",
+        text=text,
+    )
+
+
+def parse_time(text: str) -> str | None:
+    """A time of day typed as 18:30, 18.30 or 9:05, stored as "HH:MM"; empty text clears it."""
+    if not text.strip():
+        return None
+    found = _TIME.fullmatch(text.strip())
+    if found is None:
+        raise InvalidInput(
+            _("{text!r} is not a time of day").format(text=text),
+            _("give hours and minutes, e.g. 18:30"),
+            code="time.invalid",
+            field="time",
+            text=text,
+        )
+    return f"{int(found.group(1)):02d}:{found.group(2)}"
+
+
+def check_venue(text: str) -> str | None:
+    """Where a group meets, as it will be stored (one line, NFC); empty text clears it. A
+    place, never a person: no identity number, e-mail address or phone number, and short."""
+    venue = " ".join(typed(text, "venue").split())
+    if not venue:
+        return None
+    if len(venue) > VENUE_MAX:
+        raise InvalidInput(
+            _("the venue must be at most {max} characters").format(max=VENUE_MAX),
+            _("name the place briefly, e.g. Stadsbiblioteket, rum 2"),
+            code="venue.too_long",
+            field="venue",
+            max=VENUE_MAX,
+        )
+    check_free_text(venue, "venue")
+    if _CONTACT.search(venue):
+        raise InvalidInput(
+            _("the venue looks like a phone number or an e-mail address"),
+            _("a venue is a place (a library, a room), never a person or how to reach one"),
+            code="venue.contact",
+            field="venue",
+        )
+    return venue
+
+
+def _details(weekday: str | None, time: str | None, venue: str | None) -> dict[str, Any]:
+    """The practical details given (None: not given; empty text: cleared), as columns."""
+    given: dict[str, Any] = {}
+    if weekday is not None:
+        given["weekday"] = parse_weekday(weekday)
+    if time is not None:
+        given["meets_at"] = parse_time(time)
+    if venue is not None:
+        given["venue"] = check_venue(venue)
+    return given
 
 
 def _check_size(count: int, settings: dict[str, Any], force: bool) -> None:
@@ -234,8 +353,17 @@ def start_group(
     on: date,
     today: date,
     force: bool = False,
+    weekday: str | None = None,
+    time: str | None = None,
+    venue: str | None = None,
+    open_: bool | None = None,
 ) -> Started:
-    not_after_today(on, today)
+    """Start a group on `on`. A date after today is a plan: the group is `starting` and
+    starts then; its members are placed today (so one who drops out before the first meeting
+    can leave), and no session is recorded before it starts."""
+    _not_too_far_ahead(on, today)
+    placed_on = min(on, today)
+    details = _details(weekday, time, venue)
     with store.write():
         settings = get_settings(store)
         sessions = settings["starter_sessions"] if starter_sessions is None else starter_sessions
@@ -243,12 +371,14 @@ def start_group(
         _check_plan(sessions, weeks)
         t = catalogue.resolve_theme(store, theme)
         a = catalogue.resolve_area(store, area)
-        staff_id = catalogue.resolve(store, "staff", starter)["id"] if starter else None
+        staff_id = catalogue.resolve_starter(store, starter)["id"] if starter else None
         if members is None:
             proposal = next(
                 (
                     p
-                    for p in ready_groups(store, settings["min_size"], settings["max_size"], on)
+                    for p in ready_groups(
+                        store, settings["min_size"], settings["max_size"], placed_on
+                    )
                     if p["theme_id"] == t["id"] and p["area_id"] == a["id"]
                 ),
                 None,
@@ -279,7 +409,7 @@ def start_group(
                 field="members",
             )
         for reg_id in members:
-            reg = _waiting_member(store, reg_id, on)
+            reg = _waiting_member(store, reg_id, placed_on)
             _check_wants(
                 store,
                 reg,
@@ -297,14 +427,16 @@ def start_group(
                 "starter_id": staff_id,
                 "starter_sessions": sessions,
                 "followup_weeks": weeks,
+                "open": 1 if open_ is None else int(open_),
+                **details,
             },
         )
         for reg_id in members:
-            _place(store, group_id, reg_id, on)
+            _place(store, group_id, reg_id, placed_on)
         if sessions == 0:
             _hand_over(store, group_id, on)
         store.audit("group.start", "group", group_id)
-        group = get_group(store, group_id)
+        group = get_group(store, group_id, today)
     return {
         "id": group_id,
         "status": group["status"],
@@ -313,7 +445,58 @@ def start_group(
         "area": group["area"],
         "starter": group["starter"],
         "next_followup": group["next_followup"],
+        "started_on": group["started_on"],
+        "planned": group["planned"],
     }
+
+
+# How far ahead a start may be planned: further is more likely a mistyped year.
+PLAN_DAYS = 366
+
+
+def _not_too_far_ahead(on: date, today: date, field: str = "date") -> None:
+    if (on - today).days > PLAN_DAYS:
+        raise InvalidInput(
+            _("{date} is more than a year after today ({today})").format(date=on, today=today),
+            _("check the year; a start can be planned up to a year ahead"),
+            code="date.too_far_ahead",
+            field=field,
+            date=on.isoformat(),
+            today=today.isoformat(),
+        )
+
+
+def _move_start(store: Store, group: Group, start: date) -> None:
+    """A planned start moved (or a start date corrected) before the first starter session:
+    not before the day its members were placed."""
+    if group["status"] != GroupStatus.STARTING or group["sessions_held"]:
+        raise Conflict(
+            (
+                _("group {id} has held its first starter session: its start stays")
+                if group["sessions_held"]
+                else _("group {id} runs on its own: its start stays")
+            ).format(id=group["id"]),
+            _("a start date can be moved until the first starter session"),
+            code="group.begun",
+            field="start_date",
+            id=group["id"],
+        )
+    placed = store.value(
+        "SELECT min(joined_on) FROM group_members WHERE group_id = ?", (group["id"],)
+    )
+    if placed is not None and start.isoformat() < placed:
+        raise InvalidInput(
+            _("{date} is before the group's members were placed ({earliest})").format(
+                date=start, earliest=placed
+            ),
+            _("check the date: events are recorded in the order they happened"),
+            code="date.before_event",
+            field="start_date",
+            date=start.isoformat(),
+            earliest=placed,
+            event=_("the group's members were placed"),
+        )
+    store.execute("UPDATE groups SET started_on = ? WHERE id = ?", (start.isoformat(), group["id"]))
 
 
 def _check_plan(sessions: int | None, weeks: int | None) -> None:
@@ -346,7 +529,19 @@ def _hand_over(store: Store, group_id: int, on: date) -> None:
     )
 
 
-def _active_group(store: Store, group_id: int) -> Group:
+def _set_up(store: Store, group: Group) -> tuple[str, str]:
+    """(ISO date, what happened) of the day a group began: its start, or, for a group planned
+    ahead, the day its first members were placed."""
+    first = store.value(
+        "SELECT min(joined_on) FROM group_members WHERE group_id = ?", (group["id"],)
+    )
+    if first is not None and first < group["started_on"]:
+        return first, _("the group was set up")
+    return group["started_on"], _("the group started")
+
+
+def active_group(store: Store, group_id: int) -> Group:
+    """The group, which must not have ended."""
     group = get_group(store, group_id)
     if group["status"] == GroupStatus.ENDED:
         raise Conflict(
@@ -363,8 +558,8 @@ def add_member(
 ) -> Membership:
     not_after_today(on, today)
     with store.write():
-        group = _active_group(store, group_id)
-        not_before(on, group["started_on"], _("the group started"))
+        group = active_group(store, group_id)
+        not_before(on, *_set_up(store, group))
         reg = _waiting_member(store, reg_id, on)
         settings = get_settings(store)
         if not force and len(group["members"]) >= settings["max_size"]:
@@ -394,7 +589,7 @@ def remove_member(
 ) -> Removed:
     not_after_today(on, today)
     with store.write():
-        group = _active_group(store, group_id)
+        group = active_group(store, group_id)
         if reg_id not in group["members"]:
             raise NotFound(
                 _("registration {id} is not a member of group {group}").format(
@@ -429,7 +624,7 @@ def remove_member(
 def end_group(store: Store, group_id: int, on: date, today: date) -> Ended:
     not_after_today(on, today)
     with store.write():
-        group = _active_group(store, group_id)
+        group = active_group(store, group_id)
         last = (
             store.row(
                 """SELECT (SELECT max(max(joined_on), coalesce(max(left_on), ''))
@@ -443,7 +638,7 @@ def end_group(store: Store, group_id: int, on: date, today: date) -> Ended:
         not_before_latest(
             on,
             [
-                (group["started_on"], _("the group started")),
+                _set_up(store, group),
                 (last.get("member"), _("the group's last change of members")),
                 (last.get("session"), _("the group's last session")),
                 (last.get("followup"), _("the group's last follow-up")),
@@ -471,10 +666,23 @@ def set_group(
     followup_weeks: int | None,
     starter: str | None,
     open_: bool | None,
+    weekday: str | None = None,
+    time: str | None = None,
+    venue: str | None = None,
+    start_date: date | None = None,
+    today: date | None = None,
 ) -> Group:
+    """Change what is given (None: unchanged); an empty weekday, time or venue clears it.
+    `start_date` moves the start of a group that has held no session yet (a plan changed)."""
     _check_plan(starter_sessions, followup_weeks)
+    details = _details(weekday, time, venue)
+    if start_date is not None:
+        _not_too_far_ahead(start_date, today or dates.today(), "start_date")
     with store.write():
-        group = _active_group(store, group_id)
+        group = active_group(store, group_id)
+        if start_date is not None:
+            _move_start(store, group, start_date)
+            group = get_group(store, group_id)
         if starter_sessions is not None:
             if group["status"] != GroupStatus.STARTING:
                 raise Conflict(
@@ -512,12 +720,14 @@ def set_group(
                 "UPDATE groups SET followup_weeks = ? WHERE id = ?", (followup_weeks, group_id)
             )
         if starter is not None:
-            staff_id = catalogue.resolve(store, "staff", starter)["id"]
+            staff_id = catalogue.resolve_starter(store, starter)["id"]
             store.execute("UPDATE groups SET starter_id = ? WHERE id = ?", (staff_id, group_id))
         if open_ is not None:
             store.execute("UPDATE groups SET open = ? WHERE id = ?", (int(open_), group_id))
+        for column, value in details.items():  # columns named by _details, never by input
+            store.execute(f"UPDATE groups SET {column} = ? WHERE id = ?", (value, group_id))
         store.audit("group.set", "group", group_id)
-        return get_group(store, group_id)
+        return get_group(store, group_id, today)
 
 
 def add_session(
@@ -525,7 +735,7 @@ def add_session(
 ) -> SessionAdded:
     not_after_today(on, today)
     with store.write():
-        group = _active_group(store, group_id)
+        group = active_group(store, group_id)
         if group["status"] != GroupStatus.STARTING:
             raise Conflict(
                 ngettext(
@@ -538,8 +748,35 @@ def add_session(
                 id=group_id,
                 n=group["starter_sessions"],
             )
+        if on.isoformat() < group["started_on"]:
+            raise Conflict(
+                _(
+                    "group {id} starts on {start}: its starter sessions are recorded from then"
+                ).format(id=group_id, start=group["started_on"]),
+                _("check the group and the date"),
+                code="session.before_start",
+                field="date",
+                id=group_id,
+                start=group["started_on"],
+            )
         last = store.value("SELECT max(held_on) FROM sessions WHERE group_id = ?", (group_id,))
         not_before(on, last or group["started_on"], _("the group's last session or start"))
+        same_day = store.value(
+            "SELECT number FROM sessions WHERE group_id = ? AND held_on = ?",
+            (group_id, on.isoformat()),
+        )
+        if same_day is not None:
+            raise Conflict(
+                _("group {id} already has starter session {number} on {date}").format(
+                    id=group_id, number=same_day, date=on
+                ),
+                _("a group holds one starter session a day; check the date"),
+                code="session.same_day",
+                field="date",
+                id=group_id,
+                number=same_day,
+                date=on.isoformat(),
+            )
         if attended is not None and not 0 <= attended <= len(group["members"]):
             raise InvalidInput(
                 _("{n} is not between 0 and the group's {m} members").format(
@@ -567,3 +804,136 @@ def add_session(
         "group_status": after["status"],
         "next_followup": after["next_followup"],
     }
+
+
+class SessionRemoved(TypedDict):
+    group: int
+    number: int  # the session removed, as it was numbered
+    date: str
+    attended: int | None
+    renumbered: int  # later sessions, now numbered one lower
+    sessions_held: int
+    of: int
+    group_status: str
+    next_followup: str | None
+
+
+def remove_session(
+    store: Store, group_id: int, number: int | None = None, today: date | None = None
+) -> SessionRemoved:
+    """Undo a starter session recorded by mistake: the last one, or session `number`, whose
+    later sessions then move up one number. A group that ran on its own after its last planned
+    session starts again (its handover undone), so its status and next follow-up are what they
+    were before; one that has been followed up since keeps its sessions until those go."""
+    with store.write():
+        group = active_group(store, group_id)
+        held = group["sessions_held"]
+        if held == 0:
+            raise Conflict(
+                _("group {id} has no starter sessions recorded").format(id=group_id),
+                _("nothing to remove"),
+                code="session.none",
+                id=group_id,
+            )
+        number = held if number is None else number
+        session = store.row(
+            "SELECT id, number, held_on AS date, attended FROM sessions "
+            "WHERE group_id = ? AND number = ?",
+            (group_id, number),
+        )
+        if session is None:
+            raise NotFound(
+                ngettext(
+                    "group {id} has no starter session {number}: it has {n} session",
+                    "group {id} has no starter session {number}: it has {n} sessions",
+                    held,
+                ).format(id=group_id, number=number, n=held),
+                _("give the number of a session the group has held"),
+                code="session.not_found",
+                field="number",
+                id=group_id,
+                number=number,
+                n=held,
+            )
+        followups = store.value("SELECT count(*) FROM followups WHERE group_id = ?", (group_id,))
+        if followups:
+            raise Conflict(
+                ngettext(
+                    "group {id} has {n} follow-up since its handover; its starter sessions "
+                    "stay while it has one",
+                    "group {id} has {n} follow-ups since its handover; its starter sessions "
+                    "stay while it has any",
+                    followups,
+                ).format(id=group_id, n=followups),
+                _("remove the follow-ups first if they too were recorded by mistake"),
+                code="session.followed_up",
+                id=group_id,
+                n=followups,
+            )
+        store.execute("DELETE FROM sessions WHERE id = ?", (session["id"],))
+        later = store.rows(
+            "SELECT id FROM sessions WHERE group_id = ? AND number > ? ORDER BY number",
+            (group_id, number),
+        )
+        for row in later:  # one at a time, in order: (group, number) stays unique throughout
+            store.execute("UPDATE sessions SET number = number - 1 WHERE id = ?", (row["id"],))
+        if group["status"] == GroupStatus.RUNNING:
+            # Running with a session held means handed over at its last planned session (a
+            # group planned with none has no session to remove).
+            store.execute(
+                "UPDATE groups SET status = ?, handover_on = NULL WHERE id = ?",
+                (GroupStatus.STARTING, group_id),
+            )
+        store.audit("session.remove", "group", group_id)
+        after = get_group(store, group_id, today)
+    return {
+        "group": group_id,
+        "number": number,
+        "date": session["date"],
+        "attended": session["attended"],
+        "renumbered": len(later),
+        "sessions_held": after["sessions_held"],
+        "of": after["starter_sessions"],
+        "group_status": after["status"],
+        "next_followup": after["next_followup"],
+    }
+
+
+class Contact(TypedDict):
+    """A line of a call list: who to ring before the first meeting. Read, never audited;
+    an erased person's name and contact details are null."""
+
+    id: int  # the registration
+    name: str | None
+    phone: str | None
+    email: str | None
+
+
+CONTACTS_SQL = """
+SELECT r.id, p.name, p.phone, p.email
+  FROM registrations r LEFT JOIN persons p ON p.id = r.person_id
+ WHERE r.id IN ({ids})"""
+
+
+def contacts(store: Store, reg_ids: list[int]) -> list[Contact]:
+    """The name, phone and e-mail of each registration, in the order given."""
+    found: dict[int, Contact] = {}
+    for start in range(0, len(reg_ids), 500):  # SQLite's limit on parameters, kept well clear
+        part = reg_ids[start : start + 500]
+        for row in store.rows(CONTACTS_SQL.format(ids=",".join("?" * len(part))), part):
+            found[row["id"]] = row  # type: ignore[assignment]  # CONTACTS_SQL's columns
+    return [found[i] for i in reg_ids if i in found]
+
+
+def group_contacts(store: Store, group_id: int) -> list[Contact]:
+    """The current members of a group with their contact details, in the order they joined."""
+    get_group(store, group_id)  # the group exists
+    ids = [
+        row["registration_id"]
+        for row in store.rows(
+            "SELECT registration_id FROM group_members WHERE group_id = ? AND left_on IS NULL "
+            "ORDER BY joined_on, registration_id",
+            (group_id,),
+        )
+    ]
+    return contacts(store, ids)

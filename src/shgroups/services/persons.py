@@ -26,6 +26,7 @@ from shgroups.errors import Conflict
 from shgroups.freetext import plain_digits
 from shgroups.i18n import _
 from shgroups.services import letter
+from shgroups.services.expiry import waiting_cutoff
 from shgroups.services.intake import RegistrationFacts, get_registration, show_registration
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
@@ -395,7 +396,7 @@ def _retention(store: Store, today: date) -> _Retention:
     from dateutil.relativedelta import relativedelta
 
     settings = get_settings(store)
-    confirmed_after = today - relativedelta(months=settings["waiting_months"])
+    confirmed_after = waiting_cutoff(today, settings["waiting_months"])
     rows = store.rows(_RETENTION_SQL, {"confirmed_after": confirmed_after.isoformat()})
     keep_until = (today - relativedelta(months=settings["identity_months"])).isoformat()
     expired = sorted(i for r in rows for i in _ids(r["expired_ids"]))

@@ -155,3 +155,87 @@ def ready_groups(
         }
         for p in proposals
     ]
+
+
+class Near(NamedTuple):
+    theme: int
+    area: int
+    waiting: int  # candidates not proposed for a group
+    short: int  # how many more would make min_size
+    alternatives: int  # others waiting for the theme, in other areas only
+    members: tuple[int, ...]  # the candidates, first to be placed first
+
+
+def nearly(
+    candidates: list[Candidate], min_size: int, max_size: int, within: int = 2
+) -> list[Near]:
+    """The theme/area pairs at most `within` people short of min_size (docs/design.md §3's
+    candidates), counting only people `propose` leaves waiting, so a nearly ready pair never
+    borrows someone a proposed group needs.
+
+    A pair's alternatives are the other people left waiting who named the theme (first or
+    alternative choice) but not the area: asked, they might go there (a digital area, a
+    nearby town). Fewest short first, then most alternatives, then theme id and area id."""
+    taken = {m for p in propose(candidates, min_size, max_size) for m in p.members}
+    by_pair: dict[Pair, list[Candidate]] = {}
+    per_theme: dict[int, int] = {}
+    for cand in candidates:
+        if cand.id in taken:
+            continue
+        for pair in cand.pairs():
+            by_pair.setdefault(pair, []).append(cand)
+        for theme in cand.themes:
+            per_theme[theme] = per_theme.get(theme, 0) + 1
+    near = []
+    for (theme, area), people in by_pair.items():
+        short = min_size - len(people)
+        if 1 <= short <= within:
+            people.sort(
+                key=lambda c: (not (c.theme == theme and c.area == area), c.registered_on, c.id)
+            )
+            near.append(
+                Near(
+                    theme,
+                    area,
+                    len(people),
+                    short,
+                    per_theme[theme] - len(people),
+                    tuple(c.id for c in people),
+                )
+            )
+    near.sort(key=lambda n: (n.short, -n.alternatives, n.theme, n.area))
+    return near
+
+
+class NearlyReady(TypedDict):
+    """A pair one or two short, as `groups ready --almost` prints it."""
+
+    theme: str
+    area: str
+    waiting: int
+    short: int
+    alternatives: int
+    members: list[int]
+    theme_id: int
+    area_id: int
+
+
+def nearly_ready(
+    store: Store, min_size: int, max_size: int, as_of: date | None = None
+) -> list[NearlyReady]:
+    near = nearly(load_candidates(store, as_of), min_size, max_size)
+    themes = dict(store.execute("SELECT id, name FROM themes").fetchall())
+    areas = dict(store.execute("SELECT id, name FROM areas").fetchall())
+    return [
+        {
+            "theme": themes[n.theme],
+            "area": areas[n.area],
+            "waiting": n.waiting,
+            "short": n.short,
+            "alternatives": n.alternatives,
+            "members": list(n.members),
+            "theme_id": n.theme,
+            "area_id": n.area,
+        }
+        for n in near
+    ]
