@@ -139,6 +139,27 @@ def snapshot(db: Path) -> tuple[str, dict[str, int]]:
     return digest, counts(db)
 
 
+_COMMAND = (
+    r"(?:init|demo|purge|audit|settings|themes|areas|staff|intake|groups|sessions|followups"
+    r"|person|db)\b"
+)
+
+
+def hint_commands(text: str) -> list[list[str]]:
+    """The `shg …` commands a hint names — in backquotes, or after a colon to the end of the
+    clause — each as the arguments after `shg`. `text` is a hint, or a command's stderr (its
+    `Hint:` line is read)."""
+    import re
+    import shlex
+
+    if "Hint: " in text:
+        text = text.split("Hint: ", 1)[1].splitlines()[0]
+    quoted = re.findall(r"`shg ([^`]+)`", text)
+    outside = re.sub(r"`[^`]*`", "", text)
+    bare = re.findall(rf"(?:^|: )shg ({_COMMAND}[^`;(]*?)(?:[.;]?$|;| \()", outside)
+    return [shlex.split(command) for command in [*quoted, *bare]]
+
+
 def refused(run: Run, db: Path, *args: str) -> str:
     """Run a command that must be refused: exit 1, `Error:` and a `Hint:` on stderr, no
     traceback, and the database files unchanged byte for byte. Its stderr."""

@@ -5,12 +5,11 @@ history stays; retiring a theme or area with people waiting says how many and as
 from __future__ import annotations
 
 import json
-import re
 import shlex
 from pathlib import Path
 
 import pytest
-from conftest import Run, add, register, snapshot, start
+from conftest import Run, add, hint_commands, register, snapshot, start
 
 from shgroups.cli.hints import explain
 from shgroups.errors import ShgError
@@ -301,9 +300,9 @@ def test_catalogue_mistake_changes_nothing(
     assert snapshot(catalogue_register) == before
     # Every command the hint names exists and works here (a placeholder filled in), except
     # one it names to be given an option (`shg intake add`).
-    for named in re.findall(r"`shg ([^`]+)`", errors.split("Hint: ", 1)[1]):
-        if named != "intake add":
-            run(*shlex.split(filled(named)))
+    for named in hint_commands(errors):
+        if named != ["intake", "add"]:
+            run(*shlex.split(filled(shlex.join(named))))
 
 
 # A placeholder in a hint's command, as a coordinator would fill it in this register.

@@ -5,21 +5,14 @@ id only, refused with an error and a hint that works where it would break the re
 from __future__ import annotations
 
 import json
-import shlex
 import sqlite3
 from pathlib import Path
 
-from conftest import Run, add, audit_text, refused, register, snapshot
+from conftest import Run, add, audit_text, hint_commands, refused, register, snapshot
 
 
-def hint_command(stderr: str) -> list[str]:
-    """The shg command a hint names (after "first: ", "queue: " or in backquotes), as args."""
-    hint = stderr.split("Hint: ", 1)[1].strip()
-    if "`shg " in hint:
-        text = hint.split("`shg ", 1)[1].split("`", 1)[0]
-    else:
-        text = hint.split("shg ", 1)[1]
-    return shlex.split(text)
+def first_hint_command(stderr: str) -> list[str]:
+    return hint_commands(stderr)[0]
 
 
 def edit(run: Run, *args: str, code: int | None = 0) -> dict[str, object]:
@@ -151,7 +144,7 @@ def test_the_theme_of_someone_placed_is_refused_with_a_way_that_works(run: Run, 
     run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping")
     stderr = refused(run, db, "intake", "edit", "2", "--theme", "Ensamhet")
     assert "registration 2 is placed in group 1" in stderr
-    command = hint_command(stderr)
+    command = first_hint_command(stderr)
     assert command == ["groups", "remove-member", "1", "2", "--requeue"]
     run(*command)
     run("intake", "edit", "2", "--theme", "Ensamhet")
@@ -167,7 +160,7 @@ def test_the_theme_of_a_withdrawn_registration_needs_it_back_in_the_queue(
     run("intake", "withdraw", "1")
     stderr = refused(run, db, "intake", "edit", "1", "--area", "Huskvarna")
     assert "registration 1 is withdrawn" in stderr
-    command = hint_command(stderr)
+    command = first_hint_command(stderr)
     assert command == ["intake", "reinstate", "1"]
     run(*command)
     run("intake", "edit", "1", "--area", "Huskvarna")
@@ -293,12 +286,12 @@ def test_what_cannot_be_reinstated_is_refused_with_a_way_that_works(run: Run, db
     register(run, 6)
     stderr = refused(run, db, "intake", "reinstate", "6")
     assert "registration 6 is waiting already" in stderr
-    run(*hint_command(stderr))  # shg intake confirm 6
+    run(*first_hint_command(stderr))  # shg intake confirm 6
     run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--members", "1 2 3 4 5")
     stderr = refused(run, db, "intake", "reinstate", "2")
     assert "registration 2 is placed in group 1" in stderr
-    assert hint_command(stderr) == ["groups", "remove-member", "1", "2", "--requeue"]
-    run(*hint_command(stderr))
+    assert first_hint_command(stderr) == ["groups", "remove-member", "1", "2", "--requeue"]
+    run(*first_hint_command(stderr))
     assert show(run, 2)["status"] == "waiting"
     # Erased, and dates out of order.
     run("person", "erase", "6", "--yes")
@@ -343,7 +336,7 @@ def test_the_commands_hints_name_work(run: Run, db: Path) -> None:
         ["intake", "edit", "2", "--name", "Gun"],  # shg intake show 1
         ["intake", "edit", "2", "--date", "2026-11-11"],  # shg intake show 2
     ):
-        command = [part for part in hint_command(refused(run, db, *args)) if part != "NAME"]
+        command = [part for part in first_hint_command(refused(run, db, *args)) if part != "NAME"]
         if command[-1] == "--name":
             command += ["Gunn"]
         run(*command)

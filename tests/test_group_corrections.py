@@ -4,25 +4,17 @@ with the database unchanged byte for byte."""
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
-import shlex
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Run, counts, register, start
+from conftest import TODAY, Run, hint_commands, register, snapshot, start
 from typer.testing import CliRunner
 
 from shgroups.cli import app
-
-
-def snapshot(db: Path) -> tuple[str, dict[str, int]]:
-    files = sorted(db.parent.glob(db.name + "*"))
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
-    return digest, counts(db)
 
 
 @pytest.fixture(scope="module")
@@ -228,9 +220,6 @@ def test_mistake_changes_nothing(
     assert snapshot(groups_register) == before
 
 
-COMMAND = re.compile(r"`shg ([^`]+)`")
-
-
 @pytest.mark.parametrize(
     "args",
     [m[0] for m in MISTAKES if re.search(r"(^|`)(shg )?(groups|sessions|followups) ", m[2])],
@@ -238,11 +227,11 @@ COMMAND = re.compile(r"`shg ([^`]+)`")
 )
 def test_the_command_a_hint_names_works(run: Run, groups_register: Path, args: list[str]) -> None:
     """A hint never sends the coordinator in circles: each command it names runs."""
-    hint = run(*args, code=1).stderr.split("Hint: ", 1)[1]
-    named = COMMAND.findall(hint)
+    hint = run(*args, code=1).stderr
+    named = hint_commands(hint)
     assert named, hint
     for command in named:
-        run(*shlex.split(command))
+        run(*command)
 
 
 # --- undoing a starter session -------------------------------------------------------------------

@@ -8,14 +8,12 @@ coordinator would). A hint that names a command must have a case here.
 
 from __future__ import annotations
 
-import re
-import shlex
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Run, add, register, start
+from conftest import Run, add, hint_commands, register, start
 
 from shgroups.cli.hints import HINTS
 
@@ -238,28 +236,13 @@ PLACEHOLDERS = {"NAME": "Anna Berg", "LIST": "healthcare,friend,other", "PATH": 
 ASKING = {("db", "restore"), ("person", "erase"), ("person", "withdraw-consent")}
 
 
-_COMMAND = (
-    r"(?:init|demo|purge|audit|settings|themes|areas|staff|intake|groups|sessions|followups"
-    r"|person|db)\b"
-)
-
-
-def commands_in(hint: str) -> list[str]:
-    """The `shg …` commands a hint names: in backticks, or after a colon to the end."""
-    quoted = re.findall(r"`(shg [^`]+)`", hint)
-    bare = re.findall(
-        rf"(?:^|: )(shg {_COMMAND}[^`;(]*?)(?:[.;]?$|;| \()", re.sub(r"`[^`]*`", "", hint)
-    )
-    return [*quoted, *bare]
-
-
-def filled(command: str) -> list[str]:
-    words = [PLACEHOLDERS.get(word, word) for word in shlex.split(command)[1:]]
+def filled(command: list[str]) -> list[str]:
+    words = [PLACEHOLDERS.get(word, word) for word in command]
     return [*words, "--yes"] if tuple(words[:2]) in ASKING else words
 
 
 def test_every_hint_that_names_a_command_has_a_case() -> None:
-    naming = {code for code, hint in HINTS.items() if commands_in(hint())}
+    naming = {code for code, hint in HINTS.items() if hint_commands(hint())}
     assert naming - set(CASES) - set(NOT_RUN) == set()
 
 
@@ -268,8 +251,8 @@ def test_the_commands_a_hint_names_work(code: str, run: Run, db: Path) -> None:
     failing = CASES[code](run, db)
     result = run(*failing, code=1)
     hint = next(line for line in result.stderr.splitlines() if line.startswith("Hint: "))
-    named = commands_in(hint.removeprefix("Hint: "))
-    if commands_in(HINTS[code]()):
+    named = hint_commands(hint)
+    if hint_commands(HINTS[code]()):
         assert named, hint
     for command in named:
         words = filled(command)

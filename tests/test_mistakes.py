@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from pathlib import Path
 
 import pytest
-from conftest import TODAY, Run, counts
+from conftest import TODAY, Run, snapshot
 from typer.testing import CliRunner
 
 from shgroups.cli import app
-
-
-def snapshot(db: Path) -> tuple[str, dict[str, int]]:
-    files = sorted(db.parent.glob(db.name + "*"))
-    digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()
-    return digest, counts(db)
 
 
 @pytest.fixture(scope="module")
