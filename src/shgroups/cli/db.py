@@ -109,7 +109,14 @@ def check(fmt: Format = Format.TABLE) -> None:
     except sqlite3.Error as exc:
         if not service.is_damage(exc):
             raise
-        report = service.damaged_check(path, service.damage(path) or str(exc))  # unopenable
+        # Too damaged to be opened: the one finding is the error itself.
+        report = service.damaged_check(path, service.damage(path) or str(exc))
+        render(CHECKED, report, fmt)
+        raise StorageError(
+            report["findings"][0],
+            _check_hint(report, [], service.backup_folder(path)),
+            code="db.check_failed",
+        ) from None
     render(CHECKED, report, fmt)
     if fmt is Format.TABLE:
         for finding in report["findings"]:
