@@ -11,6 +11,7 @@ from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.errors import StorageError
 from shgroups.i18n import N_, _, ngettext
 from shgroups.services import maintenance as service
+from shgroups.storage import Store
 
 app = typer.Typer(help=_("The database file: check, backup, restore, info."), no_args_is_help=True)
 
@@ -135,7 +136,7 @@ def check(fmt: Format = Format.TABLE) -> None:
         message(_("All good."))
 
 
-def _newest_backup(db: Any) -> list[Path]:
+def _newest_backup(db: Store) -> list[Path]:
     """The register's newest dated backup, if it can still be told which it is."""
     import sqlite3
 
@@ -239,7 +240,8 @@ def restore(
 
     Shows what the backup holds beside the register now, and asks first (--yes: do not ask).
     The current register is kept as a backup, its audit carried across and its erasures done
-    again on the restored rows."""
+    again on the restored rows. A damaged register is set aside under a new name (never
+    deleted) and a new one built from the backup in its place."""
     from shgroups.cli.retention import writable
     from shgroups.storage import resolve_path
 
