@@ -256,3 +256,26 @@ def test_disk_full_writes_nothing(run: Run, db: Path, monkeypatch: pytest.Monkey
     conn = sqlite3.connect(db)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     conn.close()
+
+
+def test_check_of_a_damaged_register_names_its_newest_backup(run: Run, db: Path) -> None:
+    register(run, 2)
+    newest = json.loads(run("db", "backup", "--json").stdout)["backup"]
+    run("db", "check")  # the last to close the file checkpoints the WAL into it
+    conn = sqlite3.connect(db)
+    page = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'persons'").fetchone()[0]
+    conn.close()
+    data = bytearray(db.read_bytes())
+    data[(page - 1) * 4096 : page * 4096] = b"\xff" * 4096
+    db.write_bytes(bytes(data))
+    result = run("db", "check", code=1)
+    hint = next(line for line in result.stderr.splitlines() if line.startswith("Hint: "))
+    assert (
+        "`shg db restore PATH`" in hint
+        and f"the newest backup of this register is {newest}" in hint
+    )
+    assert json.loads(run("db", "check", "--json", code=1).stdout)["integrity"] == "damaged"
+    run("db", "restore", newest, "--yes")
+    run("db", "check")
+    names = {r["name"] for r in json.loads(run("intake", "list", "--json").stdout)}
+    assert names == {"Person 1", "Person 2"}

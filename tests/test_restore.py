@@ -373,3 +373,178 @@ def names(path: Path) -> set[str]:
         return {r[0] for r in conn.execute("SELECT name FROM persons")}
     finally:
         conn.close()
+
+
+# A damaged register (issue 10): restored by building a new register from the backup, the
+# damaged files set aside, never deleted.
+
+
+def damage(db: Path, kind: str) -> bytes:
+    """Overwrite the registrations' root page ("table"), or every page after the first, the
+    schema's included ("schema"); the damaged file's bytes."""
+    conn = sqlite3.connect(db)
+    number = conn.execute(
+        "SELECT rootpage FROM sqlite_master WHERE name = 'registrations'"
+    ).fetchone()[0]
+    conn.close()
+    data = bytearray(db.read_bytes())
+    if kind == "table":
+        data[(number - 1) * 4096 : number * 4096] = b"\xff" * 4096
+    else:
+        data[4096:] = b"\xff" * (len(data) - 4096)
+    db.write_bytes(bytes(data))
+    return bytes(data)
+
+
+def listed(run: Run) -> dict[int, str | None]:
+    return {r["id"]: r["name"] for r in json.loads(run("intake", "list", "--json").stdout)}
+
+
+@pytest.mark.parametrize("kind", ["table", "schema"])
+def test_a_damaged_register_is_restored_and_set_aside(
+    run: Run, db: Path, tmp_path: Path, kind: str
+) -> None:
+    register(run, 3)
+    good = backup(run, str(tmp_path / "good.db"))
+    run("db", "check")  # the last to close the file checkpoints the WAL into it
+    damaged = damage(db, kind)
+    assert "the database file is damaged" in run("intake", "list", code=1).stderr
+    check = run("db", "check", code=1)  # even a file too damaged to open is checked
+    assert "Integrity       damaged" in check.stdout and "shg db restore PATH" in check.stderr
+    assert db.read_bytes() == damaged
+    result = run("db", "restore", str(good), "--yes", "--json")
+    done = json.loads(result.stdout)
+    aside = tmp_path / "shg.db.damaged-2026-11-24"
+    assert done["damaged"] and done["previous_kept_as"] == str(aside)
+    assert done["set_aside"] == [str(aside)] and done["restored_from"] == str(good)
+    assert aside.read_bytes() == damaged and stat_mode(aside) == 0o600
+    assert listed(run) == {1: "Person 1", 2: "Person 2", 3: "Person 3"}
+    assert "All good" in run("db", "check").stderr
+    assert stat_mode(db) == 0o600 and not list(tmp_path.glob("*shg-building*"))
+    actions = [a["action"] for a in json.loads(run("audit", "--json").stdout)]
+    assert actions[-1] == "db.restore"
+    # The same register: its identity, when it can still be read, stays.
+    assert storage_identity(db) == storage_identity(good)
+    # Said in words: where the damaged register is, and that it holds personal data.
+    damage(db, kind)
+    said = run("db", "restore", str(good), "--yes").stderr
+    assert "The register is damaged" in said and "set aside as" in said
+    assert f"kept as {tmp_path / 'shg.db.damaged-2026-11-24-2'}" in said
+    assert "still holds personal data" in said and "shg db check" in said
+
+
+def test_erasures_recorded_in_a_damaged_register_are_done_again(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    add(run, "Siv Hemligsson", "Utmattning", "--phone", "070-9911223")
+    register(run, 2, start=2)
+    good = backup(run, str(tmp_path / "good.db"))
+    run("person", "erase", "1", "--yes")
+    run("db", "check")
+    damage(db, "table")  # the audit can still be read
+    done = json.loads(run("db", "restore", str(good), "--yes", "--json").stdout)
+    assert done["same_register"] and done["erased_again"] == [1]
+    assert not done["erasures_unknown"]
+    assert listed(run) == {1: None, 2: "Person 2", 3: "Person 3"}
+    actions = [a["action"] for a in json.loads(run("audit", "--json").stdout)]
+    assert actions[-3:] == ["person.erase", "person.erase-again", "db.restore"]
+    tokens = ["Siv Hemligsson", "Hemligsson", "070-9911223", "9911223"]
+    assert traces(storage.db_files(db), tokens) == []
+    run("db", "check")
+
+
+def test_a_damaged_register_whose_erasures_cannot_be_read_says_so(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    add(run, "Siv Hemligsson", "Utmattning")
+    good = backup(run, str(tmp_path / "good.db"))
+    run("person", "erase", "1", "--yes")
+    run("db", "check")
+    damage(db, "schema")
+    result = run("db", "restore", str(good), "--yes")
+    assert "record of erasures could not all be read" in result.stderr
+    assert "shg person erase ID" in result.stderr
+    done = json.loads(run("db", "restore", str(good), "--yes", "--json").stdout)
+    assert done["damaged"] is False  # the restored register is whole: a normal restore
+    damage(db, "schema")
+    done = json.loads(run("db", "restore", str(good), "--yes", "--json").stdout)
+    assert done["erasures_unknown"] and done["erased_again"] == []
+    assert listed(run) == {1: "Siv Hemligsson"}  # back: the coordinator was told to check
+
+
+def test_a_damaged_register_keeps_its_wal_aside_with_it(run: Run, db: Path, tmp_path: Path) -> None:
+    register(run, 2)
+    good = backup(run, str(tmp_path / "good.db"))
+    run("db", "check")
+    damaged = damage(db, "table")
+    # A change still in the WAL (another program holds the file open).
+    writer = sqlite3.connect(db)
+    writer.execute("PRAGMA wal_autocheckpoint = 0")
+    writer.execute("UPDATE register SET checkpoint_owed_since = '2026-11-24T10:00:00+00:00'")
+    writer.commit()
+    wal = Path(f"{db}-wal").read_bytes()
+    assert wal and db.read_bytes() == damaged
+    kept = {p.name: p.read_bytes() for p in tmp_path.glob("shg.db*")}
+    writer.close()  # checkpoints; put the files back as they were while it was open
+    for name, data in kept.items():
+        (tmp_path / name).write_bytes(data)
+    done = json.loads(run("db", "restore", str(good), "--yes", "--json").stdout)
+    aside = tmp_path / "shg.db.damaged-2026-11-24"
+    assert done["set_aside"] == [str(aside), f"{aside}-wal"]
+    assert aside.read_bytes() == damaged and Path(f"{aside}-wal").read_bytes() == wal
+    assert stat_mode(Path(f"{aside}-wal")) == 0o600
+    assert listed(run) == {1: "Person 1", 2: "Person 2"}
+    run("db", "check")
+
+
+def test_a_damaged_register_is_not_replaced_unasked_nor_by_another_registers_backup(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    register(run, 1)
+    good = backup(run, str(tmp_path / "good.db"))
+    other = tmp_path / "other.db"
+    run("--db", str(other), "init", "--county", "Annat län")
+    theirs = tmp_path / "theirs.db"
+    run("--db", str(other), "db", "backup", str(theirs))
+    run("db", "check")
+    damaged = damage(db, "table")
+    asked = run("db", "restore", str(good), code=1)
+    assert "The register is damaged" in asked.stderr and "needs a yes" in asked.stderr
+    refused = run("db", "restore", str(theirs), "--yes", code=1)
+    assert "cannot be shown to be a backup of this register" in refused.stderr
+    unusable = run("db", "restore", str(tmp_path / "nothing.db"), "--yes", code=1)
+    assert "Hint:" in unusable.stderr
+    assert db.read_bytes() == damaged
+    assert sorted(p.name for p in tmp_path.glob("shg.db*")) == ["shg.db"]
+
+
+def test_kill_9_at_every_statement_of_a_damaged_restore_leaves_before_or_after(
+    run: Run, tmp_path: Path
+) -> None:
+    pristine = tmp_path / "pristine"
+    pristine.mkdir()
+    live = pristine / "shg.db"
+    source = tmp_path / "source.db"
+    run("--db", str(live), "init", "--county", "Testlän")
+    for i in range(3):
+        run("--db", str(live), "intake", "add", "--consent", "--name", f"P{i}",
+            "--theme", "Ensamhet")  # fmt: skip
+    run("--db", str(live), "db", "backup", str(source))
+    run("--db", str(live), "person", "erase", "1", "--yes")
+    run("--db", str(live), "intake", "list")  # the last to close it checkpoints the WAL
+    damaged = damage(live, "table")
+    states = kill_at_every_statement(tmp_path, source)
+    after = canonical(states[-1] / "shg.db")
+    assert after["persons"] == [(2, "P1", "p1", None, None, None, None, None),
+                                (3, "P2", "p2", None, None, None, None, None)]  # fmt: skip
+    assert len(states) > 20
+    seen = []
+    for state in states:
+        if (state / "shg.db").read_bytes() == damaged:
+            seen.append("before")
+        else:
+            assert canonical(state / "shg.db") == after, state.name
+            assert (state / "shg.db.damaged-2026-11-24").read_bytes() == damaged, state.name
+            seen.append("after")
+    assert "before" in seen and seen[-1] == "after"
+    assert seen == sorted(seen, key=lambda s: s == "after")

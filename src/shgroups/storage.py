@@ -288,7 +288,7 @@ def migrate(store: Store) -> None:
         migrations.apply(store.conn, store.value("PRAGMA user_version"))
 
 
-def _write_protected(path: Path) -> bool:
+def write_protected(path: Path) -> bool:
     """The file or folder is write-protected. Checked on the mode bits as well as with
     os.access(), so that a protected file stays protected for root too."""
     bits = path.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
@@ -298,7 +298,7 @@ def _write_protected(path: Path) -> bool:
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 
-def _is_shg_file(path: Path) -> bool:
+def is_shg_file(path: Path) -> bool:
     """The file's header says SQLite with shg's application id (big-endian, at offset 68).
     Read before SQLite opens the file: opening another program's WAL-mode database would
     already checkpoint its -wal into it and delete its -wal and -shm."""
@@ -312,10 +312,10 @@ def open_db(db: str | os.PathLike[str] | None = None) -> Store:
     write-protected); never creates a file."""
     path = resolve_path(db)
     try:
-        if not path.is_file() or not _is_shg_file(path):
+        if not path.is_file() or not is_shg_file(path):
             raise _not_shg(path)
-        read_only = _write_protected(path)
-        folder_read_only = _write_protected(path.absolute().parent)
+        read_only = write_protected(path)
+        folder_read_only = write_protected(path.absolute().parent)
     except OSError as exc:
         raise _unusable_path(path, exc) from None
     mode = "rw"
@@ -385,6 +385,39 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+def build_db(path: Path, fill: Callable[[Store], None]) -> Path:
+    """A new database built in a file of its own beside `path` (`building_path`), not yet
+    in place: `fill` gets it empty, in WAL mode with shg's pragmas, and runs its own writes.
+    The file returned is closed (its WAL checkpointed into it and removed) and private; on
+    any failure nothing of it is left."""
+    remove_stale_builds(path)
+    building = building_path(path)
+    remove_db(building)
+    try:
+        conn = _connect(building, "rwc")
+    except sqlite3.Error:
+        raise StorageError(
+            _("{path} cannot be created here").format(path=path),
+            _("check that you may write in {folder}, or choose another path").format(
+                folder=path.parent.absolute()
+            ),
+            code="db.cannot_create",
+            path=str(path),
+        ) from None
+    store = Store(conn, building)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        _set_pragmas(conn)
+        fill(store)
+        conn.close()  # the last connection: the WAL is checkpointed into the file and removed
+    except BaseException:
+        conn.close()
+        remove_db(building)
+        raise
+    os.chmod(building, 0o600)
+    return building
+
+
 def create_db(
     db: str | os.PathLike[str] | None, seed: Callable[[Store], None], *, replace: bool = False
 ) -> list[Path]:
@@ -407,34 +440,14 @@ def create_db(
                 code="db.no_folder",
                 folder=str(path.parent),
             )
-    remove_stale_builds(path)
-    building = building_path(path)
-    remove_db(building)
-    try:
-        conn = _connect(building, "rwc")
-    except sqlite3.Error:
-        raise StorageError(
-            _("{path} cannot be created here").format(path=path),
-            _("check that you may write in {folder}, or choose another path").format(
-                folder=path.parent.absolute()
-            ),
-            code="db.cannot_create",
-            path=str(path),
-        ) from None
-    store = Store(conn, building)
-    try:
-        conn.execute("PRAGMA journal_mode = WAL")
-        _set_pragmas(conn)
+
+    def fill(store: Store) -> None:
         with store.write():
             store.execute(f"PRAGMA application_id = {APP_ID}")
-            migrations.apply(conn)
+            migrations.apply(store.conn)
             seed(store)
-        conn.close()  # the last connection: the WAL is checkpointed into the file and removed
-    except BaseException:
-        conn.close()
-        remove_db(building)
-        raise
-    os.chmod(building, 0o600)
+
+    building = build_db(path, fill)
     # A -wal, -shm or -journal beside the target belongs to an earlier database (a crash left
     # it, then the file was moved away). SQLite would replay it onto the new file: the "new"
     # register would hold the old people. A demo replaces its own; anything else is set aside,

@@ -6,11 +6,12 @@ from typing import Annotated, Any
 import typer
 
 from shgroups import dates
-from shgroups.cli.common import YesOpt, ask, store
+from shgroups.cli.common import YesOpt, ask, state, store
 from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.errors import StorageError
 from shgroups.i18n import N_, _, ngettext
 from shgroups.services import maintenance as service
+from shgroups.storage import Store
 
 app = typer.Typer(help=_("The database file: check, backup, restore, info."), no_args_is_help=True)
 
@@ -31,10 +32,27 @@ BACKED_UP = View(
 )
 RESTORED = View(
     "db restore",
-    ("db", "restored_from", "previous_kept_as", "same_register", "erased_again", "checkpointed"),
+    (
+        "db",
+        "restored_from",
+        "previous_kept_as",
+        "same_register",
+        "erased_again",
+        "checkpointed",
+        "damaged",
+        "set_aside",
+        "erasures_unknown",
+    ),
     said=(
         N_("Restored {db} from {restored_from}; the previous state is kept in {previous_kept_as}."),
     ),
+    note="`damaged`: the register was damaged, set aside (`set_aside`: its files, "
+    "`previous_kept_as`: the file) and a new one built from the backup; `erasures_unknown`: "
+    "the damaged register's record of erasures could not all be read",
+)
+RESTORED_DAMAGED = N_(
+    "Restored {db} from {restored_from}: a new register built from the backup; the damaged "
+    "one is set aside as {previous_kept_as}."
 )
 
 
@@ -78,8 +96,28 @@ ROWS = View(
 @formats
 def check(fmt: Format = Format.TABLE) -> None:
     """Check integrity, foreign keys, file modes, schema version and file system."""
-    with store() as db:
-        report = service.check(db)
+    import sqlite3
+
+    from shgroups.storage import resolve_path
+
+    latest: list[Path] = []
+    path = resolve_path(state["db"])
+    try:
+        with store() as db:
+            report = service.check(db)
+            if report["integrity"] == "damaged":
+                latest = _newest_backup(db)
+    except sqlite3.Error as exc:
+        if not service.is_damage(exc):
+            raise
+        # Too damaged to be opened: the one finding is the error itself.
+        report = service.damaged_check(path, service.damage(path) or str(exc))
+        render(CHECKED, report, fmt)
+        raise StorageError(
+            report["findings"][0],
+            _check_hint(report, [], service.backup_folder(path)),
+            code="db.check_failed",
+        ) from None
     render(CHECKED, report, fmt)
     if fmt is Format.TABLE:
         for finding in report["findings"]:
@@ -91,14 +129,38 @@ def check(fmt: Format = Format.TABLE) -> None:
                 "the check found {n} problems",
                 len(report["findings"]),
             ).format(n=len(report["findings"])),
-            _(
-                "fix what is listed; if the file is damaged, restore the last good backup with "
-                "`shg db restore`"
-            ),
+            _check_hint(report, latest, service.backup_folder(path)),
             code="db.check_failed",
         )
     if fmt is Format.TABLE:
         message(_("All good."))
+
+
+def _newest_backup(db: Store) -> list[Path]:
+    """The register's newest dated backup, if it can still be told which it is."""
+    import sqlite3
+
+    try:
+        return service.backups(db)[:1]
+    except sqlite3.Error:
+        return []
+
+
+def _check_hint(report: service.Checked, latest: list[Path], folder: Path) -> str:
+    if report["integrity"] != "damaged":
+        return _(
+            "fix what is listed; if the file is damaged, restore the last good backup: "
+            "`shg db restore PATH`"
+        )
+    if latest:
+        return _(
+            "restore the last good backup: `shg db restore PATH` (the newest backup of this "
+            "register is {path}); the damaged file is set aside, not deleted"
+        ).format(path=latest[0])
+    return _(
+        "restore the last good backup: `shg db restore PATH` (backups are made in {folder}); "
+        "the damaged file is set aside, not deleted"
+    ).format(folder=folder.absolute())
 
 
 @app.command("backup")
@@ -178,17 +240,27 @@ def restore(
 
     Shows what the backup holds beside the register now, and asks first (--yes: do not ask).
     The current register is kept as a backup, its audit carried across and its erasures done
-    again on the restored rows."""
+    again on the restored rows. A damaged register is set aside under a new name (never
+    deleted) and a new one built from the backup in its place."""
     from shgroups.cli.retention import writable
+    from shgroups.storage import resolve_path
 
+    register = resolve_path(state["db"])
+    found = service.damage(register)
+    if found is not None:
+        _restore_damaged(register, path, found, yes, force, fmt)
+        return
     with store() as db:
         shown = service.restore_preview(db, path, force)
         writable(db)
         ask(_restore_question(shown), yes)
         result = service.restore(db, path, dates.today(), force)
     render(RESTORED, result, fmt)
-    if fmt is not Format.TABLE:
-        return
+    if fmt is Format.TABLE:
+        _said_after_restore(result)
+
+
+def _said_after_restore(result: service.Restored) -> None:
     if result["erased_again"]:
         message(
             ngettext(
@@ -205,6 +277,58 @@ def restore(
                 "The backup is not known to be this register's: erasures recorded here were not "
                 "re-applied. Check who is in it with `shg intake list`."
             )
+        )
+
+
+def _damaged_question(shown: service.ToRestoreDamaged) -> str:
+    rows = [
+        (_("Registrations"), shown["backup_registrations"]),
+        (_("Groups"), shown["backup_groups"]),
+    ]
+    width = max(len(label) for label, _n in rows)
+    return "\n".join(
+        [
+            _(
+                "The register is damaged ({damage}). This builds a new register from the backup "
+                "{path}, last changed {at}, and puts it in the damaged one's place; the damaged "
+                "files are set aside as {aside}, not deleted."
+            ).format(
+                damage=shown["damage"],
+                path=shown["backup"],
+                at=_local(shown["backup_at"]),
+                aside=shown["set_aside_as"],
+            ),
+            f"  {'':<{width}}  {_('Backup'):>8}",
+            *(f"  {label:<{width}}  {n:>8}" for label, n in rows),
+        ]
+    )
+
+
+def _restore_damaged(
+    register: Path, path: Path, found: str, yes: bool, force: bool, fmt: Format
+) -> None:
+    """`db restore` when the register is damaged: a new one from the backup, the damaged
+    files set aside."""
+    shown = service.damaged_preview(register, path, found, dates.today(), force)
+    ask(_damaged_question(shown), yes)
+    result = service.restore_damaged(register, path, dates.today(), force)
+    render(RESTORED._replace(said=(RESTORED_DAMAGED,)), result, fmt)
+    if fmt is not Format.TABLE:
+        return
+    message(
+        _(
+            "The damaged register is kept as {files}: it still holds personal data. Delete it "
+            "once `shg db check` finds the restored register good."
+        ).format(files=", ".join(result["set_aside"]))
+    )
+    _said_after_restore(result)
+    if result["erasures_unknown"]:
+        message(
+            _(
+                "The damaged register's record of erasures could not all be read: anyone erased "
+                "since the backup ({at}) may be back in the register. Check, and erase them "
+                "again with `shg person erase ID`."
+            ).format(at=_local(shown["backup_at"]))
         )
 
 

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from graphlib import TopologicalSorter
 from pathlib import Path
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from shgroups import env, migrations
 from shgroups.errors import Conflict, StorageError
@@ -26,11 +26,14 @@ from shgroups.services.persons import _erase_all
 from shgroups.storage import (
     APP_ID,
     Store,
+    build_db,
     building_path,
     db_files,
+    is_shg_file,
     remove_db,
     remove_stale_builds,
     sqlite_error,
+    write_protected,
 )
 
 NETWORK_FILE_SYSTEMS = {"nfs", "nfs4", "cifs", "smb", "smb2", "smb3", "smbfs", "9p", "afs",
@@ -517,6 +520,9 @@ class Restored(TypedDict):
     same_register: bool
     erased_again: list[int]  # registration ids
     checkpointed: bool
+    damaged: bool  # the register was damaged: set aside, and a new one built from the backup
+    set_aside: list[str]  # the damaged files, kept under new names (only when `damaged`)
+    erasures_unknown: bool  # the damaged register's record of erasures could not all be read
 
 
 def restore(store: Store, source: Path, today: date, force: bool = False) -> Restored:
@@ -569,6 +575,314 @@ def restore(store: Store, source: Path, today: date, force: bool = False) -> Res
         "same_register": same,
         "erased_again": erased,
         "checkpointed": not store.checkpoint_owed(),
+        "damaged": False,
+        "set_aside": [],
+        "erasures_unknown": False,
+    }
+
+
+# A register SQLite cannot read as a whole (docs/design.md §5): restoring it cannot go through
+# the register itself (its safety copy and its rows are read from the damaged b-trees), so a
+# new register is built from the backup beside it and put in its place, and the damaged files
+# are set aside under new names, never deleted.
+
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
+
+
+def is_damage(exc: sqlite3.Error) -> bool:
+    """Whether SQLite's error says the file is damaged (not busy, full or read-only)."""
+    return any(word in str(exc).lower() for word in _DAMAGE_WORDS)
+
+
+def _looked_at(path: Path) -> sqlite3.Connection:
+    """A read-only connection that writes nothing beside a register that has no -wal."""
+    return _open_ro(path, immutable=not Path(f"{path}-wal").exists())
+
+
+def damage(path: Path) -> str | None:
+    """What SQLite finds wrong with the shg register at `path` (opening it, or its quick
+    check), or None: whole, not an shg file at all, or unreadable for another reason (the
+    ordinary commands say why). Read-only."""
+    try:
+        if not path.is_file() or not is_shg_file(path):
+            return None
+        conn = _looked_at(path)
+        try:
+            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check(5)")]
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        return str(exc) if is_damage(exc) else None
+    except OSError:
+        return None
+    return None if rows == ["ok"] else "; ".join(rows)
+
+
+def damaged_check(path: Path, found: str) -> Checked:
+    """`db check` of a register too damaged to be opened."""
+    version = 0
+    try:
+        with open(path, "rb") as file:
+            version = int.from_bytes(file.read(100)[60:64], "big")  # user_version
+    except OSError:
+        pass
+    return {
+        "db": str(path),
+        "ok": False,
+        "integrity": "damaged",
+        "schema_version": version,
+        "findings": [_("the file is damaged: {error}").format(error=found)],
+    }
+
+
+AuditRow = tuple[int, str, str, str, str, int | None]
+
+
+class _Salvaged(TypedDict):
+    identity: str | None
+    audit: dict[int, AuditRow]
+    whole: bool  # every audit row was read
+
+
+def _audit_row(row: tuple[Any, ...]) -> AuditRow | None:
+    """A row as the audit table holds it, or None for what a damaged page made of one."""
+    id_, at, actor, action, entity, entity_id = row
+    texts = all(isinstance(v, str) for v in (at, actor, action, entity))
+    if isinstance(id_, int) and texts and (entity_id is None or isinstance(entity_id, int)):
+        return (id_, at, actor, action, entity, entity_id)
+    return None
+
+
+def _salvage(path: Path) -> _Salvaged:
+    """What can be read of a damaged register's identity and audit, read-only. The audit is
+    read from both ends, so that one damaged page in its middle loses only the rows there."""
+    found: _Salvaged = {"identity": None, "audit": {}, "whole": False}
+    try:
+        conn = _looked_at(path)
+    except sqlite3.Error:
+        return found
+    try:
+        try:
+            row = conn.execute("SELECT identity FROM register").fetchone()
+            found["identity"] = row[0] if row and isinstance(row[0], str) else None
+        except sqlite3.Error:
+            pass
+        for order in ("ASC", "DESC"):
+            try:
+                for row in conn.execute(
+                    "SELECT id, at, actor, action, entity, entity_id FROM audit "
+                    f"ORDER BY id {order}"
+                ):
+                    read = _audit_row(row)
+                    if read is None:
+                        raise sqlite3.DatabaseError("database disk image is malformed")
+                    found["audit"][read[0]] = read
+            except sqlite3.Error:
+                continue
+            found["whole"] = order == "ASC"
+            break
+    finally:
+        conn.close()
+    return found
+
+
+def _backup_audit(source: Path) -> list[AuditRow]:
+    conn = _looked_at(source)
+    try:
+        return [
+            tuple(r)
+            for r in conn.execute(
+                "SELECT id, at, actor, action, entity, entity_id FROM audit ORDER BY id"
+            )
+        ]
+    finally:
+        conn.close()
+
+
+def _same_as_damaged(
+    salvaged: _Salvaged, identity: str | None, backup_audit: list[AuditRow]
+) -> bool:
+    """Whether the backup is known to be of the damaged register: the same identity when both
+    can be read, else the backup's audit rows that could be read in the damaged register's
+    are the same rows (the audit only grows)."""
+    if salvaged["identity"] is not None and identity is not None:
+        return salvaged["identity"] == identity
+    read = salvaged["audit"]
+    shared = [row for row in backup_audit if row[0] in read]
+    if not shared or any(read[row[0]] != row for row in shared):
+        return False
+    return not salvaged["whole"] or len(shared) == len(backup_audit)
+
+
+def _other_identity(salvaged: _Salvaged, identity: str | None) -> bool:
+    return (
+        salvaged["identity"] is not None
+        and identity is not None
+        and (salvaged["identity"] != identity)
+    )
+
+
+def set_aside_name(db: Path, today: date) -> Path:
+    """Where the damaged register is set aside: shg.db.damaged-2026-11-24 (its -wal and
+    -journal beside it under that name too), numbered when taken."""
+    base = f"{db.name}.damaged-{today.isoformat()}"
+    n = 1
+    while True:
+        aside = db.with_name(base if n == 1 else f"{base}-{n}")
+        if not any(os.path.lexists(f) for f in db_files(aside)):
+            return aside
+        n += 1
+
+
+class ToRestoreDamaged(TypedDict):
+    """What restoring a damaged register would do, read before the coordinator is asked."""
+
+    backup: str
+    backup_at: str
+    backup_registrations: int
+    backup_groups: int
+    damage: str
+    set_aside_as: str
+
+
+def damaged_preview(
+    db: Path, source: Path, found: str, today: date, force: bool = False
+) -> ToRestoreDamaged:
+    """Refuses what `restore_damaged` would refuse, before the question: an unusable backup,
+    another register's (when the damaged register's identity can still be read), a register
+    shg may not write."""
+    _version, identity = verify_backup(source)
+    if not force and _other_identity(_salvage(db), identity):
+        raise _another_register(source)
+    if write_protected(db) or write_protected(db.absolute().parent):
+        raise StorageError(
+            _("the database file or its folder is read-only: nothing was restored"),
+            _("make them writable first (chmod u+w)"),
+            code="db.read_only",
+        )
+    conn = _looked_at(source)
+    try:
+        last = conn.execute("SELECT max(at) FROM audit").fetchone()[0]
+        regs = conn.execute("SELECT count(*) FROM registrations").fetchone()[0]
+        groups = conn.execute("SELECT count(*) FROM groups").fetchone()[0]
+    finally:
+        conn.close()
+    if last is None:
+        last = datetime.fromtimestamp(source.stat().st_mtime).isoformat(timespec="seconds")
+    return {
+        "backup": str(source),
+        "backup_at": str(last),
+        "backup_registrations": regs,
+        "backup_groups": groups,
+        "damage": found,
+        "set_aside_as": str(set_aside_name(db, today)),
+    }
+
+
+def _fill_from_backup(
+    store: Store, source: Path, version: int, salvaged: _Salvaged, same: bool, today: date
+) -> list[int]:
+    """The new register's rows: the backup's, migrated as in a restore; the backup's audit and
+    what could be read of the damaged one's; its identity kept; its erasures done again."""
+    columns = "id, at, actor, action, entity, entity_id"
+    with _migrated_copy(source, version) as uri:
+        store.execute("ATTACH ? AS restoring", (uri,))
+        try:
+            with store.write():
+                store.execute(f"PRAGMA application_id = {APP_ID}")
+                migrations.apply(store.conn)
+                _replace_rows(store)
+                store.execute("DELETE FROM main.register")
+                store.execute("INSERT INTO main.register SELECT * FROM restoring.register")
+                if salvaged["identity"] is not None:
+                    store.execute("UPDATE main.register SET identity = ?", (salvaged["identity"],))
+                store.execute("DELETE FROM main.audit")
+                store.execute(
+                    f"INSERT INTO main.audit ({columns}) SELECT {columns} FROM restoring.audit"
+                )
+                if same:
+                    store.conn.executemany(
+                        f"INSERT OR IGNORE INTO main.audit ({columns}) VALUES (?, ?, ?, ?, ?, ?)",
+                        sorted(salvaged["audit"].values()),
+                    )
+                erased = _erase_again(store, today) if same else []
+                store.audit("db.restore", "db", None)
+        finally:
+            store.execute("DETACH restoring")
+    return erased
+
+
+def _put_in_place(building: Path, db: Path, aside: Path) -> list[Path]:
+    """The damaged files set aside (the file under a second name first, so that it is never
+    missing; its -wal and -journal moved, since SQLite would replay them onto the new file),
+    then the new file moved over the damaged one's name in one step."""
+    kept = []
+    try:
+        os.link(db, aside)
+    except FileExistsError:
+        raise StorageError(
+            _("{path} already exists").format(path=aside),
+            _("try again"),
+            code="restore.aside_taken",
+            path=str(aside),
+        ) from None
+    except OSError:  # no hard links (FAT): for a moment there is no register under its name
+        os.rename(db, aside)
+    kept.append(aside)
+    for file, under in zip(db_files(db)[1:], db_files(aside)[1:], strict=True):
+        if file.name.endswith("-shm"):
+            file.unlink(missing_ok=True)  # only an index of the WAL, rebuilt from it
+        elif os.path.lexists(file):
+            os.rename(file, under)
+            kept.append(under)
+    for file in kept:
+        os.chmod(file, 0o600)
+    os.replace(building, db)
+    try:
+        _fsync(db.parent)
+    except OSError:
+        pass
+    return kept
+
+
+def restore_damaged(db: Path, source: Path, today: date, force: bool = False) -> Restored:
+    """Put a new register built from a verified backup in place of a damaged one, which is
+    set aside (never deleted); erasures recorded in what can be read of its audit are done
+    again on the restored rows."""
+    version, identity = verify_backup(source)
+    salvaged = _salvage(db)
+    if not force and _other_identity(salvaged, identity):
+        raise _another_register(source)
+    same = _same_as_damaged(salvaged, identity, _backup_audit(source))
+    erased: list[int] = []
+
+    def fill(store: Store) -> None:
+        erased.extend(_fill_from_backup(store, source, version, salvaged, same, today))
+
+    try:
+        building = build_db(db, fill)
+    except sqlite3.Error as exc:
+        raise sqlite_error(exc) from None
+    try:
+        conn = _open_ro(building, immutable=True)
+        try:
+            owed = conn.execute("SELECT checkpoint_owed_since FROM register").fetchone()[0]
+        finally:
+            conn.close()
+        kept = _put_in_place(building, db, set_aside_name(db, today))
+    except BaseException:
+        remove_db(building)
+        raise
+    return {
+        "db": str(db),
+        "restored_from": str(source),
+        "previous_kept_as": str(kept[0]),
+        "same_register": same,
+        "erased_again": erased,
+        "checkpointed": owed is None,
+        "damaged": True,
+        "set_aside": [str(p) for p in kept],
+        "erasures_unknown": not salvaged["whole"],
     }
 
 
