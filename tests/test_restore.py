@@ -397,7 +397,8 @@ def damage(db: Path, kind: str) -> bytes:
 
 
 def listed(run: Run) -> dict[int, str | None]:
-    return {r["id"]: r["name"] for r in json.loads(run("intake", "list", "--json").stdout)}
+    rows = json.loads(run("intake", "list", "--status", "all", "--json").stdout)
+    return {r["id"]: r["name"] for r in rows}
 
 
 @pytest.mark.parametrize("kind", ["table", "schema"])

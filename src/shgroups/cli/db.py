@@ -96,8 +96,6 @@ ROWS = View(
 @formats
 def check(fmt: Format = Format.TABLE) -> None:
     """Check integrity, foreign keys, file modes, schema version and file system."""
-    import sqlite3
-
     from shgroups.storage import resolve_path
 
     latest: list[Path] = []
@@ -107,11 +105,11 @@ def check(fmt: Format = Format.TABLE) -> None:
             report = service.check(db)
             if report["integrity"] == "damaged":
                 latest = _newest_backup(db)
-    except sqlite3.Error as exc:
-        if not service.is_damage(exc):
+    except StorageError as exc:  # opening it failed
+        if exc.code != "db.damaged":
             raise
         # Too damaged to be opened: the one finding is the error itself.
-        report = service.damaged_check(path, service.damage(path) or str(exc))
+        report = service.damaged_check(path, service.damage(path) or exc.message)
         render(CHECKED, report, fmt)
         raise StorageError(
             report["findings"][0],
