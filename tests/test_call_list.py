@@ -90,6 +90,8 @@ def test_the_call_list_of_the_proposals(run: Run, db: Path) -> None:
     }
     table = run("groups", "ready", "--contacts").stdout
     assert "Who to ring for the groups that can start" in table and "Anna Qzberg" in table
+    # The number of a proposal, not the id of a group (group 1 may be another, running one).
+    assert table.splitlines()[1].split()[0] == "Proposal"
     header = run("groups", "ready", "--contacts", "--format", "csv").stdout.splitlines()[0]
     assert header == "proposal,theme,area,id,name,phone,email"
     run("intake", "withdraw", "1")

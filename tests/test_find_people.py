@@ -169,6 +169,7 @@ def test_stale_lists_who_to_ring_soonest_first(run: Run, db: Path, waiting: None
     table = run("intake", "stale")
     assert "Waiting registrations that expire by 2026-12-24" in table.stdout
     assert "070-111 11 11" in table.stdout and "snart@example.se" in table.stdout
+    assert "3 days ago" in table.stdout and "in 17 days" in table.stdout  # said as words
     assert "shg intake confirm ID renews the registration" in table.stderr
     # A confirmation takes them off the list.
     run("intake", "confirm", "2")

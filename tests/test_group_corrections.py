@@ -369,7 +369,7 @@ def test_a_planned_group(run: Run, db: Path, monkeypatch: pytest.MonkeyPatch) ->
         "Planned group 1: Utmattning in Jönköping, starting on 2026-12-07, members 1, 2, 3, 4, 5."
         in result.stderr
     )
-    assert "`shg groups contacts 1`" in result.stderr
+    assert "before the first meeting: shg groups contacts 1" in result.stderr
     group = json.loads(run("groups", "show", "1", "--json").stdout)
     assert {k: group[k] for k in ("status", "started_on", "planned", "weekday", "time")} == {
         "status": "starting",

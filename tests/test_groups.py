@@ -459,8 +459,12 @@ def test_when_and_where_a_group_meets(run: Run, db: Path) -> None:
         6,
         "Stadsbiblioteket rum 2",
     )  # what was not given is unchanged
-    table = run("groups", "set", "1", "--venue", "Kyrkans församlingshem").stdout
-    assert "Saturday 18:30" in table and "Kyrkans församlingshem" in table
+    said = run("groups", "set", "1", "--venue", "Kyrkans församlingshem").stderr
+    assert said == "Venue: Stadsbiblioteket rum 2 → Kyrkans församlingshem\n"  # just the change
+    said = run("groups", "set", "1", "--time", "18:30").stderr
+    assert said == "Nothing to change: group 1 already says so.\n"
+    said = run("groups", "set", "1", "--time", "19:00", "--weekday", "tue").stderr
+    assert said == "Meets: Saturday 18:30 → Tuesday 19:00\n"
     cleared = json.loads(
         run("groups", "set", "1", "--weekday", "", "--time", "", "--venue", "", "--json").stdout
     )

@@ -38,6 +38,12 @@ def _not_same_person(run: Run, _db: Path) -> list[str]:
             "--phone", "070-111 11 11", "--same-person", "2"]  # fmt: skip
 
 
+def _withdrawn(run: Run, _db: Path) -> list[str]:
+    add(run, "Anna", "Ensamhet")
+    run("intake", "withdraw", "1")
+    return ["intake", "confirm", "1"]
+
+
 def _erased(run: Run, _db: Path) -> list[str]:
     add(run, "Anna", "Ensamhet")
     run("person", "erase", "1", "--yes")
@@ -141,6 +147,7 @@ def _not_found(*command: str) -> Setup:
 CASES: dict[str, Setup] = {
     "registration.not_found": _not_found("intake", "show", "99"),
     "registration.placed": _placed,
+    "confirm.left_queue": _withdrawn,
     "registration.erased": _erased,
     "registration.duplicate": _duplicate,
     "registration.not_same_person": _not_same_person,

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Run
+from conftest import Run, register
 
 from shgroups import cli
 from shgroups.cli import COMMANDS, LazyCommands, RecordingGroup, build, flag_of
@@ -166,6 +166,17 @@ def test_error_names_the_flag_of_a_lazily_loaded_command(
     stderr = run("sessions", "add", "1", "--date", "2026-10-06", code=1).stderr
     assert "--date" in stderr and "the day is later than the register allows" in stderr
     assert "Hint: " in stderr
+
+
+def test_an_error_names_no_flag_that_was_not_typed(run: Run, db: Path) -> None:
+    """A date left to today is not "--date: …": the coordinator typed no --date."""
+    register(run, 5)
+    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping")
+    run("sessions", "add", "1")
+    stderr = run("sessions", "add", "1", code=1).stderr
+    assert stderr.startswith("Error: group 1 already has starter session 1"), stderr
+    stderr = run("sessions", "add", "1", "--date=2026-11-24", code=1).stderr
+    assert stderr.startswith("Error: --date: group 1 already has starter session 1"), stderr
 
 
 def test_a_real_date_failure_shows_the_flag(run: Run, db: Path) -> None:

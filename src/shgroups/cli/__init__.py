@@ -73,6 +73,7 @@ COMMANDS: dict[str, str] = {
 # ctx.meta key (meta is shared by all the contexts of one command line): the command the line
 # resolved to, so that the error boundary can name that command's flags.
 RESOLVED = "shg.resolved_command"
+TYPED = "shg.typed_args"  # the arguments that command was given
 
 
 class RecordingGroup(TyperGroup):
@@ -81,6 +82,7 @@ class RecordingGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
         ctx.meta[RESOLVED] = command
+        ctx.meta[TYPED] = list(rest)  # a copy: parsing consumes the list
         return name, command, rest
 
 
@@ -195,7 +197,11 @@ class ShgGroup(RecordingGroup):
 
                 raise sqlite_error(exc) from None
         except ShgError as exc:
-            text, hint = explain(exc, flag_of(ctx.meta.get(RESOLVED), exc.field))
+            flag = flag_of(ctx.meta.get(RESOLVED), exc.field)
+            typed = any(
+                arg == flag or arg.startswith(f"{flag}=") for arg in ctx.meta.get(TYPED, [])
+            )
+            text, hint = explain(exc, flag, typed)
             message(_("Error: {message}").format(message=text))
             if hint:
                 message(_("Hint: {hint}").format(hint=hint))

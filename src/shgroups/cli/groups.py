@@ -5,7 +5,7 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import AsOfOpt, DateOpt, ForceOpt, id_list, store, when
-from shgroups.cli.output import Format, View, formats, message, render, start_command
+from shgroups.cli.output import Format, View, changes, formats, message, render, start_command
 from shgroups.dates import today
 from shgroups.enums import GroupStatus
 from shgroups.errors import InvalidInput
@@ -238,7 +238,8 @@ STARTED = View(
     ("id", "status", "members", "started_on", "planned"),
     said=(
         N_("Started group {id}: {theme} in {area}, members {members}."),
-        N_("Next: shg sessions add {id} after each starter session"),
+        N_("Ring each member before the first meeting: shg groups contacts {id}"),
+        N_("After each starter session: shg sessions add {id}"),
     ),
     note="`planned`: its start date (`started_on`) is after today",
 )
@@ -247,7 +248,9 @@ PLANNED = STARTED._replace(
     commands="",
     said=(
         N_("Planned group {id}: {theme} in {area}, starting on {started_on}, members {members}."),
-        N_("Its members are placed from today; `shg groups contacts {id}` lists who to ring."),
+        N_("Its members are placed from today."),
+        N_("Ring each member before the first meeting: shg groups contacts {id}"),
+        N_("After each starter session: shg sessions add {id}"),
     ),
 )
 _NOW_HAS = counted("Group {group} now has {n} member.", "Group {group} now has {n} members.", "n")
@@ -306,7 +309,7 @@ CONTACTS = View(
 READY_CONTACTS = View(
     "groups ready --contacts",
     ("proposal", "theme", "area", *CONTACT_KEYS),
-    (("proposal", N_("Group")), ("theme", N_("Theme")), ("area", N_("Area")), *CONTACT_COLUMNS),
+    (("proposal", N_("Proposal")), ("theme", N_("Theme")), ("area", N_("Area")), *CONTACT_COLUMNS),
     title=N_("Who to ring for the groups that can start"),
     empty=N_("No theme has {min_size} people waiting in one area yet."),
     note="one per proposed member; `proposal`: 1 for the first group `groups ready` proposes …",
@@ -320,7 +323,7 @@ ALMOST = View(
         ("area", N_("Area")),
         ("waiting", N_("Waiting")),
         ("short", N_("Short")),
-        ("alternatives", N_("Alternatives")),
+        ("alternatives", N_("Same theme elsewhere")),
         ("members", N_("Registrations")),
     ),
     title=N_("Nearly ready: one or two short of {min_size}"),
@@ -569,6 +572,7 @@ def set_(
     """Change a group's plan: its start, starter sessions (while starting), follow-ups, starter,
     openness, when and where it meets."""
     with store() as db:
+        before = service.get_group(db, group_id, today())
         group = service.set_group(
             db,
             group_id,
@@ -582,7 +586,16 @@ def set_(
             start_date=when(start_date, "start_date") if start_date else None,
             today=today(),
         )
-    render(GROUP, group, fmt)
+    if fmt is not Format.TABLE:
+        render(GROUP, group, fmt)
+        return
+    # What changed, as a person reads the group's card (its labels and shown values).
+    old, new = _with_phase(dict(before)), _with_phase(dict(group))
+    changed = [(label, old[key], new[key]) for key, label in GROUP.columns if old[key] != new[key]]
+    if changed:
+        changes(changed)
+    else:
+        message(_("Nothing to change: group {id} already says so.").format(id=group_id))
 
 
 @app.command("end")

@@ -25,6 +25,9 @@ HINTS: dict[str, Callable[[], str]] = {
         "`shg settings show` lists both"
     ),
     "registration.not_found": lambda: _("`shg intake list` shows the registrations and their ids"),
+    "confirm.left_queue": lambda: _(
+        "if they want a group again: shg intake reinstate {id} (they keep their place)"
+    ),
     "registration.placed": lambda: _("to take them out: shg groups remove-member {group} {id}"),
     "registration.erased": lambda: _(
         "nothing about who they were is kept; `shg audit --person {id}` shows what was done"
@@ -105,12 +108,12 @@ HINTS: dict[str, Callable[[], str]] = {
     # (Said so that they fit every command that names one: intake add, groups start, the
     # catalogue's own commands.)
     "theme.unknown": lambda: _(
-        "{hint} `shg themes list` shows the themes; `shg themes add NAME` adds one (or add "
-        "--new-theme to `shg intake add`)."
+        "{hint} `shg themes list` shows the themes; `shg themes add NAME` adds one (so does "
+        "--new-theme when registering or correcting someone)."
     ),
     "area.unknown": lambda: _(
-        "{hint} `shg areas list` shows the areas; `shg areas add NAME` adds one (or add "
-        "--new-area to `shg intake add`)."
+        "{hint} `shg areas list` shows the areas; `shg areas add NAME` adds one (so does "
+        "--new-area when registering or correcting someone)."
     ),
     "staff.unknown": lambda: _(
         "{hint} `shg staff list` shows the staff; add someone with `shg staff add NAME`."
@@ -160,7 +163,8 @@ HINTS: dict[str, Callable[[], str]] = {
         "`shg groups show {id}` lists its follow-ups; without {flag} the last one is removed"
     ),
     "followup.not_due": lambda: _(
-        "check the group (`shg groups show {id}`); for an extra contact, add --force"
+        "check the group (`shg groups show {id}`); for an extra contact, add --force (the "
+        "next follow-up is then counted from it)"
     ),
     "group.begun": lambda: _("`shg groups show {id}` shows its starter sessions"),
     "date.too_far_ahead": lambda: _(
@@ -243,14 +247,16 @@ def _shown(value: Any) -> Any:
     return _(" or ").join(str(v) for v in value) if isinstance(value, list) else value
 
 
-def explain(exc: ShgError, flag: str | None) -> tuple[str, str]:
-    """(message, hint) to print for `exc`; `flag` is how the failed command spells its field."""
+def explain(exc: ShgError, flag: str | None, typed: bool = True) -> tuple[str, str]:
+    """(message, hint) to print for `exc`; `flag` is how the failed command spells its field,
+    and `typed` whether it was given: the message names a flag only where one was typed (a
+    date left to today is not "--date: …")."""
     hint = exc.hint
     template = HINTS[exc.code]() if exc.code in HINTS else None
     if template is not None and (flag or "{flag}" not in template):
         params = {name: _shown(value) for name, value in exc.params.items()}
         hint = template.format(**params, flag=flag or "", hint=exc.hint).strip()
     message = exc.message
-    if flag and exc.field:
+    if flag and exc.field and typed:
         message = f"{flag}: {message}"
     return message, hint

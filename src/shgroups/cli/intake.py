@@ -587,6 +587,17 @@ def reinstate(
 
 # --- who to ring -------------------------------------------------------------------------------
 
+
+def _expires(days_left: int) -> str:
+    """When a registration expires, as a person says it: "in 12 days", "today", "3 days ago"
+    (a purge run that day, or any day after, removes it)."""
+    if days_left > 0:
+        return ngettext("in {n} day", "in {n} days", days_left).format(n=days_left)
+    if days_left == 0:
+        return _("today")
+    return ngettext("{n} day ago", "{n} days ago", -days_left).format(n=-days_left)
+
+
 STALE = View(
     "intake stale",
     (
@@ -606,13 +617,20 @@ STALE = View(
         ("phone", N_("Phone")),
         ("email", N_("E-mail")),
         ("theme", N_("Waits for")),  # theme and area in one column: a call list fits 80 columns
-        ("days_left", N_("Days left")),
+        ("expires", N_("Expires")),
     ),
     many=True,
     title=N_("Waiting registrations that expire by {until}"),
     empty=N_("No waiting registration expires by {until}."),
     row_style=lambda row: "red" if row["days_left"] <= 0 else None,
-    for_table=lambda rows: [{**row, "theme": _("{theme} in {area}").format(**row)} for row in rows],
+    for_table=lambda rows: [
+        {
+            **row,
+            "theme": _("{theme} in {area}").format(**row),
+            "expires": _expires(row["days_left"]),
+        }
+        for row in rows
+    ],
     note=(
         "soonest first; `confirmed_on`: last confirmed (or registered); `expires_on`: the "
         "first day `purge` expires it; `days_left` 0 or less: the next purge does"

@@ -810,6 +810,20 @@ def confirm(store: Store, reg_id: int, on: date, today: date) -> Confirmed:
     """The person still wants a group: the waiting registration's retention starts again."""
     not_after_today(on, today)
     with store.write():
+        reg = get_registration(store, reg_id)
+        if reg["person_id"] is not None and reg["status"] in (
+            RegistrationStatus.WITHDRAWN,
+            RegistrationStatus.REFERRED,
+        ):
+            raise Conflict(
+                _("registration {id} is {status}, not waiting").format(
+                    id=reg_id, status=reg["status"]
+                ),
+                _("a withdrawn or referred registration waits again when it is reinstated"),
+                code="confirm.left_queue",
+                id=reg_id,
+                status=reg["status"],
+            )
         waiting_registration(store, reg_id, _("only waiting registrations are confirmed"), on)
         store.execute(
             "UPDATE registrations SET confirmed_on = ? WHERE id = ?", (on.isoformat(), reg_id)
