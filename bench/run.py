@@ -138,6 +138,10 @@ def main() -> None:
                 [SHG, *db, "intake", "list", "--json", "--status", "waiting"],
             f"{scale}: shg intake add": [SHG, *db, "intake", "add", "--consent", "--name",
                                          "Bench", "--theme", "Ensamhet", "--force"],
+            # With a phone number: it is compared in its E.164 form (phonenumbers loads).
+            f"{scale}: shg intake add --phone": [SHG, *db, "intake", "add", "--consent",
+                                                 "--name", "Bench", "--theme", "Ensamhet",
+                                                 "--phone", "070-123 45 67", "--force"],
             f"{scale}: peer followups due": [PEER, "query", str(path), sql["followups due"]],
             f"{scale}: peer groups ready": [PEER, "query", str(path), sql["groups ready"]],
         }  # fmt: skip
