@@ -68,19 +68,23 @@ def id_list(text: str) -> list[int]:
     return [int(part) for part in parts]
 
 
-def ask(what: str, yes: bool) -> None:
+def ask(what: str, yes: bool, *, names_someone: bool = False) -> None:
     """Before a destructive change: say what it will change (`what`, on stderr); at a
-    terminal ask, and go on only on a yes. `--yes` skips the question; without a terminal
-    (a script, a pipe) and without `--yes` nothing is changed (exit 1)."""
+    terminal ask, and go on only on a yes. `--yes` skips the question;
+    without a terminal (a script, a pipe) and without `--yes` nothing is changed (exit 1).
+    A `what` that `names_someone` is shown only to the person at a terminal, never where a
+    script's output goes (a log)."""
     from shgroups.cli.output import message
 
-    message(what)
+    interactive = sys.stdin.isatty() and sys.stderr.isatty()
+    if interactive or not names_someone:
+        message(what)
     if yes:
         return
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+    if not interactive:
         raise Conflict(
             _("this changes the register and needs a yes; nothing was changed"),
-            _("check what it will change (above), then run the same command with --yes"),
+            _("run it at a terminal to see what it will change and answer, or add --yes"),
             code="confirm.needed",
         )
     try:

@@ -106,7 +106,11 @@ def _ask(db: Store, reg_id: int, yes: bool, withdrawn: bool) -> list[int]:
             "they are in today. The facts stay for the statistics.",
             len(ids),
         )
-    ask(what.format(name=shown["name"], n=len(ids), ids=", ".join(map(str, ids))), yes)
+    ask(
+        what.format(name=shown["name"], n=len(ids), ids=", ".join(map(str, ids))),
+        yes,
+        names_someone=True,
+    )
     return ids
 
 
