@@ -71,6 +71,7 @@ def people(run: Run, db: Path) -> None:
         ("0701234567", [1]),  # the number however written
         ("+46 70 123 45 67", [1]),
         ("45 67", [1]),  # part of a number
+        ("4567", [1]),  # four digits are enough
         ("036123456", [3]),
         ("bo.ek@example.se", [2]),  # an address in any case
         ("EXAMPLE.SE", [2, 3]),

@@ -14,8 +14,7 @@ from conftest import Run, add, audit_text, refused
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shgroups.phones import phone_key
-from shgroups.services.intake import phone_readable
+from shgroups.phones import phone_key, readable
 
 # One mobile number, written in ten ways coordinators write numbers.
 TEN_WAYS = [
@@ -161,4 +160,40 @@ def written(draw: st.DrawFn) -> tuple[str, str]:
 def test_any_way_of_writing_a_number_has_one_compared_form(number: tuple[str, str]) -> None:
     e164, typed = number
     assert phone_key(typed, "SE") == e164, typed
-    assert phone_readable(typed, "SE"), typed
+    assert readable(typed, "SE"), typed
+
+
+# --- the county's country ---------------------------------------------------------------------
+
+
+def test_a_norwegian_register_reads_numbers_as_norwegian(run: Run) -> None:
+    run("init", "--language", "nb")
+    add(run, "Kari", "Utmattelse", "--phone", "912 34 567")
+    # The same number with its country code is the same person.
+    said = add(run, "Kari", "Utmattelse", "--phone", "+47 91 23 45 67", code=1).stderr
+    assert "registration 1" in said
+
+
+def test_changing_the_country_reads_stored_numbers_again(run: Run, db: Path) -> None:
+    add(run, "Kari", "Ensamhet", "--phone", "912 34 567")  # read as Swedish: digits only
+    run("settings", "set", "country", "NO")
+    found = json.loads(run("intake", "list", "--search", "+4791234567", "--json").stdout)
+    assert [r["id"] for r in found] == [1]
+
+
+def test_an_older_norwegian_register_is_in_norway_after_migration(run: Run, db: Path) -> None:
+    """Migration 5 adds the `country` setting: a register made in Norwegian gets NO."""
+    from shgroups import migrations
+
+    conn = sqlite3.connect(":memory:")
+    for steps in migrations.MIGRATIONS[:4]:
+        for step in steps:
+            step(conn) if callable(step) else conn.execute(step)
+    conn.execute("INSERT INTO settings VALUES ('language', 'nb')")
+    conn.execute(
+        "INSERT INTO persons (name, name_key, phone) VALUES ('Kari', 'kari', '912 34 567')"
+    )
+    for step in migrations.MIGRATIONS[4]:
+        step(conn) if callable(step) else conn.execute(step)
+    assert conn.execute("SELECT value FROM settings WHERE key = 'country'").fetchone() == ("NO",)
+    assert conn.execute("SELECT phone_key FROM persons").fetchone() == ("+4791234567",)

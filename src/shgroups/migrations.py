@@ -268,16 +268,15 @@ M004_REGISTER_AND_ONE_UNICODE_FORM: list[Step] = [
 
 
 def _contact_keys(conn: sqlite3.Connection) -> None:
-    """Fill the compared forms of every stored phone number and e-mail address."""
-    from shgroups.phones import DEFAULT_REGION, email_key, phone_key
+    """Fill the compared forms of every stored phone number and e-mail address, reading
+    numbers in the county's country: the `country` setting is new, so a register that was
+    made in Norwegian (`language` nb) is in Norway, and says so from now on."""
+    from shgroups.phones import rekey
 
-    row = conn.execute("SELECT value FROM settings WHERE key = 'country'").fetchone()
-    region = row[0] if row else DEFAULT_REGION
-    for rowid, phone, email in conn.execute("SELECT id, phone, email FROM persons").fetchall():
-        conn.execute(
-            "UPDATE persons SET phone_key = ?, email_key = ? WHERE id = ?",
-            (phone_key(phone, region), email_key(email), rowid),
-        )
+    language = conn.execute("SELECT value FROM settings WHERE key = 'language'").fetchone()
+    country = "NO" if language and language[0] == "nb" else "SE"
+    conn.execute("INSERT OR IGNORE INTO settings (key, value) VALUES ('country', ?)", (country,))
+    rekey(conn, conn.execute("SELECT value FROM settings WHERE key = 'country'").fetchone()[0])
 
 
 M005_CORRECTIONS_AND_CONTACTS: list[Step] = [

@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any, TypedDict
 
+from shgroups import phones
 from shgroups.dates import not_after_today, not_before_latest
 from shgroups.enums import Gender, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound, ShgError
@@ -21,10 +22,6 @@ from shgroups.services.settings import get_settings, source_list
 from shgroups.storage import Store
 from shgroups.text import typed
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]{4,24}$")
-# What a phone number may be written with besides digits: "(070) 123 45 67", "070.123.45.67",
-# "+46 (0)70-123 45 67". A number in these that `phonenumbers` can read is accepted too.
-_PHONE_WRITTEN = re.compile(r"^[0-9 +()./-]{5,30}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
@@ -187,29 +184,13 @@ def _typed(value: str | None, field: str, *, multiline: bool = False) -> str | N
 
 def region_of(store: Store) -> str:
     """The region phone numbers without a country code are read in: the county's country."""
-    return str(get_settings(store).get("country") or DEFAULT_REGION)
+    return str(get_settings(store)["country"])
 
 
 def contact_keys(person: PersonInput, region: str) -> tuple[str | None, str | None]:
     """The forms a person's phone and e-mail are compared in (shgroups/phones.py): one person
     however the number was typed, one address in any case."""
     return phone_key(person.phone, region), email_key(person.email)
-
-
-def phone_readable(text: str, region: str = DEFAULT_REGION) -> bool:
-    """A phone number as a coordinator may type it: the plain pattern, or digits written with
-    spaces, dashes, dots, slashes and brackets that `phonenumbers` reads as a possible number."""
-    if _PHONE.match(text):
-        return True
-    plain = unicodedata.normalize("NFKC", text)
-    if not _PHONE_WRITTEN.match(plain):
-        return False
-    import phonenumbers
-
-    try:
-        return bool(phonenumbers.is_possible_number(phonenumbers.parse(plain, region)))
-    except phonenumbers.NumberParseException:
-        return False
 
 
 def validate_person(
@@ -232,7 +213,7 @@ def validate_person(
     # valid personnummer.
     for text, field in ((name, "name"), (phone, "phone"), (email, "email")):
         check_free_text(text, field, force, forceable=True)
-    if phone and not phone_readable(phone, region):
+    if phone and not phones.readable(phone, region):
         raise InvalidInput(
             _("the phone number is not valid"),
             _(
@@ -462,7 +443,7 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
     legal basis and sources, the theme and areas, a possible duplicate and whose identity it
     is. Raises ShgError. Inside a write, what it found still holds when the caller inserts."""
     settings = get_settings(store)
-    region = str(settings.get("country") or DEFAULT_REGION)
+    region = str(settings["country"])
     person = validate_person(reg.person, today, reg.force, region)
     not_after_today(reg.on, today)
     if reg.same_as is not None and reg.new_person:
@@ -685,7 +666,7 @@ def search_terms(text: str | None, region: str) -> dict[str, str | None]:
         return {"name": None, "phone": None, "digits": None, "email": None}
     text = clean(typed(text, "search"))
     phone = digits = None
-    if _PHONE_WRITTEN.match(unicodedata.normalize("NFKC", text)):
+    if phones.written_as_phone(text):
         phone = phone_key(text, region)
         plain = re.sub(r"\D", "", unicodedata.normalize("NFKC", text)).lstrip("0")
         digits = plain if len(plain) >= 4 else None

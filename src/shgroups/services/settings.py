@@ -258,6 +258,10 @@ def set_setting(store: Store, key: str, value: str) -> dict[str, Any]:
         values = validate({**current, key: value})
         if values[key] != current[key]:
             _store(store, {key: values[key]})
+            if key == "country":  # numbers without a country code now read otherwise
+                from shgroups.phones import rekey
+
+                rekey(store.conn, str(values[key]))
             store.audit("settings.set", "settings", None)
     return values
 
