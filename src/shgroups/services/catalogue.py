@@ -29,9 +29,49 @@ _KINDS = {
 }
 
 
-def _what(kind: str) -> str:
-    """What the user calls a kind, in a sentence."""
-    return {"theme": _("theme"), "area": _("area"), "staff": _("staff member")}[kind]
+def _said(kind: str, situation: str) -> str:
+    """A whole sentence about a theme, an area or a staff member: each its own, since a
+    translation may need another form of the word, or another word order, for each."""
+    return {
+        ("theme", "name_length"): _("a theme name must be 1 to 120 characters"),
+        ("area", "name_length"): _("an area name must be 1 to 120 characters"),
+        ("staff", "name_length"): _("a staff member's name must be 1 to 120 characters"),
+        ("theme", "unknown"): _("unknown theme {name!r}"),
+        ("area", "unknown"): _("unknown area {name!r}"),
+        ("staff", "unknown"): _("unknown staff member {name!r}"),
+        ("theme", "retired"): _("theme {name!r} is retired"),
+        ("area", "retired"): _("area {name!r} is retired"),
+        ("staff", "retired"): _("staff member {name!r} is retired"),
+        ("theme", "choose_another"): _("choose another theme, or take this one back into use"),
+        ("area", "choose_another"): _("choose another area, or take this one back into use"),
+        ("staff", "choose_another"): _(
+            "choose another staff member, or take this one back into use"
+        ),
+        ("theme", "exists"): _("theme {name!r} already exists"),
+        ("area", "exists"): _("area {name!r} already exists"),
+        ("staff", "exists"): _("staff member {name!r} already exists"),
+        ("theme", "already_retired"): _("theme {name!r} is already retired"),
+        ("area", "already_retired"): _("area {name!r} is already retired"),
+        ("staff", "already_retired"): _("staff member {name!r} is already retired"),
+        ("theme", "stays"): _("a retired theme stays in the history"),
+        ("area", "stays"): _("a retired area stays in the history"),
+        ("staff", "stays"): _("a retired staff member stays in the history"),
+        ("theme", "not_retired"): _("theme {name!r} is not retired"),
+        ("area", "not_retired"): _("area {name!r} is not retired"),
+        ("staff", "not_retired"): _("staff member {name!r} is not retired"),
+    }[(kind, situation)]
+
+
+def _still_waiting(kind: str, n: int) -> str:
+    if kind == "theme":
+        return ngettext(
+            "{n} person still waits for theme {name!r}",
+            "{n} people still wait for theme {name!r}",
+            n,
+        )
+    return ngettext(
+        "{n} person still waits for area {name!r}", "{n} people still wait for area {name!r}", n
+    )
 
 
 def load_catalogue() -> list[dict[str, Any]]:
@@ -54,7 +94,7 @@ def _check_name(text: str, kind: str) -> str:
     name = clean(typed(text, field))
     if not name or len(name) > 120:
         raise InvalidInput(
-            _("a {what} name must be 1 to 120 characters").format(what=_what(kind)),
+            _said(kind, "name_length"),
             _("give a name such as {example!r}").format(example=_EXAMPLES[kind]),
             code=f"{kind}.name_length",
             field=field,
@@ -101,7 +141,7 @@ def resolve(store: Store, kind: str, text: str) -> dict[str, Any]:
         near = suggest(text, names)
     # The command line adds how to create one (hints.py); an importer only the suggestions.
     raise NotFound(
-        _("unknown {what} {name!r}").format(what=_what(kind), name=clean(text)),
+        _said(kind, "unknown").format(name=clean(text)),
         did_you_mean(near),
         code=f"{kind}.unknown",
         field=field,
@@ -114,8 +154,8 @@ def _in_use(kind: str, found: dict[str, Any]) -> dict[str, Any]:
     """A theme, area or staff member that takes new registrations or groups: not retired."""
     if found["retired_on"]:
         raise Conflict(
-            _("{what} {name!r} is retired").format(what=_what(kind), name=found["name"]),
-            _("choose another {what}, or take this one back into use").format(what=_what(kind)),
+            _said(kind, "retired").format(name=found["name"]),
+            _said(kind, "choose_another"),
             code=f"{kind}.retired",
             field=_KINDS[kind][2],
             name=found["name"],
@@ -208,7 +248,7 @@ def _refuse_taken(store: Store, kind: str, name: str) -> None:
     existing = _lookup(store, kind, name)
     if existing is not None:
         raise Conflict(
-            _("{what} {name!r} already exists").format(what=_what(kind), name=existing["name"]),
+            _said(kind, "exists").format(name=existing["name"]),
             _("use the existing one, or choose another name"),
             code=f"{kind}.exists",
             field=_KINDS[kind][2],
@@ -334,8 +374,8 @@ def _retirable(store: Store, kind: str, name: str) -> dict[str, Any]:
     found = resolve(store, kind, name)
     if found["retired_on"]:
         raise Conflict(
-            _("{what} {name!r} is already retired").format(what=_what(kind), name=found["name"]),
-            _("a retired {what} stays in the history").format(what=_what(kind)),
+            _said(kind, "already_retired").format(name=found["name"]),
+            _said(kind, "stays"),
             code=f"{kind}.already_retired",
             field=_KINDS[kind][2],
             name=found["name"],
@@ -397,11 +437,7 @@ def retire(store: Store, kind: str, name: str, on: str, keep_waiting: int = 0) -
             result["waiting"] = waiting = store.value(_WAITING_SQL[kind], {"id": found["id"]})
             if waiting > keep_waiting:
                 raise Conflict(
-                    ngettext(
-                        "{n} person still waits for {what} {name!r}",
-                        "{n} people still wait for {what} {name!r}",
-                        waiting,
-                    ).format(n=waiting, what=_what(kind), name=found["name"]),
+                    _still_waiting(kind, waiting).format(n=waiting, name=found["name"]),
                     _("they keep waiting if it is retired; retire it only when that is agreed"),
                     code=f"{kind}.still_waiting",
                     field=_KINDS[kind][2],
@@ -450,7 +486,7 @@ def restore(store: Store, kind: str, name: str) -> Named:
         found = resolve(store, kind, name)
         if not found["retired_on"]:
             raise Conflict(
-                _("{what} {name!r} is not retired").format(what=_what(kind), name=found["name"]),
+                _said(kind, "not_retired").format(name=found["name"]),
                 _("it is in use already"),
                 code=f"{kind}.not_retired",
                 field=_KINDS[kind][2],
