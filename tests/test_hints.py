@@ -210,7 +210,6 @@ NOT_RUN |= dict.fromkeys(
         "edit.placed",
         "edit.same_as_other_identity",
         "edit.same_theme_twice",
-        "registration.area_retired",
         "registration.date_after_event",
         "reinstate.already_waiting",
         "reinstate.area_retired",

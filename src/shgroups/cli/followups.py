@@ -7,11 +7,11 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import AsOfOpt, DateOpt, store, when
-from shgroups.cli.output import Format, View, formats, message, render
+from shgroups.cli.output import Format, View, days_away, formats, message, render
 from shgroups.dates import iso_week, parse_week, today
 from shgroups.enums import Outcome
 from shgroups.errors import InvalidInput
-from shgroups.i18n import N_, _, ngettext
+from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import followups as service
 
 app = typer.Typer(help=_("Follow-ups of running groups."), no_args_is_help=True)
@@ -21,15 +21,13 @@ GroupArg = Annotated[
 ]
 
 
+_OVERDUE = counted("{n} day overdue", "{n} days overdue", "n")
+
+
 def relative(as_of: date, due: str) -> str:
     """How far a due date is from `as_of`, as a person says it: "in 2 days", "today",
     "14 days overdue"."""
-    days = (as_of - date.fromisoformat(due)).days
-    if days > 0:
-        return ngettext("{n} day overdue", "{n} days overdue", days).format(n=days)
-    if days == 0:
-        return _("today")
-    return ngettext("in {n} day", "in {n} days", -days).format(n=-days)
+    return days_away((date.fromisoformat(due) - as_of).days, _OVERDUE)
 
 
 def _with_when(as_of: date, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -76,9 +76,6 @@ HINTS: dict[str, Callable[[], str]] = {
     "edit.same_theme_twice": lambda: _(
         "`shg intake show {other}` shows it; keep one of the two, e.g. shg intake withdraw {id}"
     ),
-    "registration.area_retired": lambda: _(
-        "choose another area; `shg areas list` shows the current ones"
-    ),
     "registration.date_after_event": lambda: _(
         "check {flag}: a registration is dated before what happened to it; "
         "`shg intake show {id}` shows its dates"

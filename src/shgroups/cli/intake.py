@@ -10,6 +10,7 @@ from shgroups.cli.output import (
     Format,
     View,
     changes,
+    days_away,
     formats,
     message,
     render,
@@ -17,7 +18,7 @@ from shgroups.cli.output import (
 )
 from shgroups.dates import today
 from shgroups.enums import Gender, RegistrationStatus
-from shgroups.i18n import N_, _, ngettext
+from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import corrections, expiry
 from shgroups.services import intake as service
 
@@ -588,14 +589,13 @@ def reinstate(
 # --- who to ring -------------------------------------------------------------------------------
 
 
+_AGO = counted("{n} day ago", "{n} days ago", "n")
+
+
 def _expires(days_left: int) -> str:
-    """When a registration expires, as a person says it: "in 12 days", "today", "3 days ago"
-    (a purge run that day, or any day after, removes it)."""
-    if days_left > 0:
-        return ngettext("in {n} day", "in {n} days", days_left).format(n=days_left)
-    if days_left == 0:
-        return _("today")
-    return ngettext("{n} day ago", "{n} days ago", -days_left).format(n=-days_left)
+    """When a registration expires: "in 12 days", "today", "3 days ago" (a purge run that
+    day, or any day after, removes it)."""
+    return days_away(days_left, _AGO)
 
 
 STALE = View(

@@ -121,6 +121,17 @@ def changes(changed: Sequence[tuple[str, Any, Any]]) -> None:
         message(_("{field}: {old} → {new}").format(field=_(label), old=_cell(old), new=_cell(new)))
 
 
+def days_away(ahead: int, past: tuple[str, str, str]) -> str:
+    """A day `ahead` days from now as a person says it: "in 2 days", "today", or, for a day
+    gone by, the `past` sentence (`counted` with the key "n": "14 days overdue", "3 days ago")."""
+    if ahead > 0:
+        return ngettext("in {n} day", "in {n} days", ahead).format(n=ahead)
+    if ahead == 0:
+        return _("today")
+    singular, plural, _key = past
+    return ngettext(singular, plural, -ahead).format(n=-ahead)
+
+
 def with_db(text: str) -> str:
     """When `--db` was given, the commands a message suggests repeat it: pasted as they are,
     they must not work on another register."""

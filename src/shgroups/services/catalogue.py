@@ -450,14 +450,6 @@ def retire(store: Store, kind: str, name: str, on: str, keep_waiting: int = 0) -
         return result
 
 
-def retire_theme(store: Store, name: str, on: str, keep_waiting: int = 0) -> ThemeRetired:
-    return retire(store, "theme", name, on, keep_waiting)  # type: ignore[no-any-return]
-
-
-def retire_area(store: Store, name: str, on: str, keep_waiting: int = 0) -> ThemeRetired:
-    return retire(store, "area", name, on, keep_waiting)  # type: ignore[no-any-return]
-
-
 def retire_staff(store: Store, name: str, on: str) -> StaffRetired:
     return retire(store, "staff", name, on)  # type: ignore[no-any-return]
 

@@ -218,20 +218,6 @@ def _refuse_choice_change(store: Store, reg: dict[str, Any], field: str) -> None
     )
 
 
-def _refuse_retired_area(store: Store, area_id: int | None, field: str) -> None:
-    if area_id is None:
-        return
-    area = catalogue.get_area(store, area_id)
-    if area.get("retired_on"):
-        raise Conflict(
-            _("area {name!r} is retired").format(name=area["name"]),
-            _("choose another area"),
-            code="registration.area_retired",
-            field=field,
-            area=area["name"],
-        )
-
-
 def _new_date(store: Store, reg: dict[str, Any], on: date, today: date) -> dict[str, str]:
     """The columns a corrected registration date changes: the registration date and what was
     recorded with it that day (its status date, confirmation, consent or information date, when
@@ -351,7 +337,6 @@ def edit(store: Store, reg_id: int, change: RegistrationEdit, today: date) -> Ed
             area = catalogue.choose(store, "area", change.area, create=change.new_area)
             if area.id != area_id:
                 _refuse_choice_change(store, reg, "area")
-                _refuse_retired_area(store, area.id, "area")
                 changes.append({"field": "area", "old": reg["area"], "new": area.name})
         old_themes, old_areas = _alternatives(store, reg_id)
         also_themes = (
@@ -364,9 +349,6 @@ def edit(store: Store, reg_id: int, change: RegistrationEdit, today: date) -> Ed
             if change.also_areas is not None
             else [catalogue.Choice(i, n) for i, n in old_areas.items()]
         )
-        for choice in also_areas:
-            if choice.id not in old_areas:
-                _refuse_retired_area(store, choice.id, "also_area")
         # The first choice is not also an alternative (as `intake add` stores it).
         new_themes = {c.name: c for c in also_themes if name_key(c.name) != name_key(theme.name)}
         new_areas = {c.name: c for c in also_areas if name_key(c.name) != name_key(area.name)}
