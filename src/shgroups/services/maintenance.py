@@ -86,6 +86,11 @@ def _open_ro(path: Path, immutable: bool = False) -> sqlite3.Connection:
     return sqlite3.connect(uri, uri=True, isolation_level=None)
 
 
+def _looked_at(path: Path) -> sqlite3.Connection:
+    """A read-only connection that writes nothing beside a register that has no -wal."""
+    return _open_ro(path, immutable=not Path(f"{path}-wal").exists())
+
+
 def schema_drift(conn: sqlite3.Connection, version: int, database: str = "main") -> list[str]:
     """Tables, indexes, triggers and views that are not as shg's migrations make them
     (added, changed or removed by another program): "trigger keep_names", …"""
@@ -321,7 +326,7 @@ def verify_backup(path: Path) -> tuple[int, str | None]:
         )
     problem, identity = None, None
     try:
-        conn = _open_ro(path, immutable=not Path(f"{path}-wal").exists())
+        conn = _looked_at(path)
         try:
             app_id = conn.execute("PRAGMA application_id").fetchone()[0]
             version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -364,7 +369,7 @@ def _migrated_copy(source: Path, version: int) -> Iterator[str]:
     uri = f"file:shg-restore-{os.getpid()}-{secrets.token_hex(8)}?mode=memory&cache=shared"
     copy = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
-        src = _open_ro(source, immutable=not Path(f"{source}-wal").exists())
+        src = _looked_at(source)
         try:
             src.backup(copy)
         finally:
@@ -485,14 +490,10 @@ class ToRestore(TypedDict):
     groups: int
 
 
-def restore_preview(store: Store, source: Path, force: bool = False) -> ToRestore:
-    """The backup beside the register as it is now; refuses what `restore` would refuse
-    before the question (a backup that is unusable, or another register's)."""
-    version, identity = verify_backup(source)
-    if identity is not None and not force:
-        if identity != store.value("SELECT identity FROM register"):
-            raise _another_register(source)
-    conn = _open_ro(source, immutable=not Path(f"{source}-wal").exists())
+def _backup_summary(source: Path) -> dict[str, Any]:
+    """What a restore's question shows of a verified backup: when it was last changed (its
+    last audit entry, else the file's time) and how many registrations and groups it holds."""
+    conn = _looked_at(source)
     try:
         last = conn.execute("SELECT max(at) FROM audit").fetchone()[0]
         regs = conn.execute("SELECT count(*) FROM registrations").fetchone()[0]
@@ -506,6 +507,18 @@ def restore_preview(store: Store, source: Path, force: bool = False) -> ToRestor
         "backup_at": str(last),
         "backup_registrations": regs,
         "backup_groups": groups,
+    }
+
+
+def restore_preview(store: Store, source: Path, force: bool = False) -> ToRestore:
+    """The backup beside the register as it is now; refuses what `restore` would refuse
+    before the question (a backup that is unusable, or another register's)."""
+    version, identity = verify_backup(source)
+    if identity is not None and not force:
+        if identity != store.value("SELECT identity FROM register"):
+            raise _another_register(source)
+    return {
+        **_backup_summary(source),  # type: ignore[typeddict-item]
         "registrations": store.value("SELECT count(*) FROM registrations"),
         "groups": store.value("SELECT count(*) FROM groups"),
     }
@@ -586,17 +599,10 @@ def restore(store: Store, source: Path, today: date, force: bool = False) -> Res
 # new register is built from the backup beside it and put in its place, and the damaged files
 # are set aside under new names, never deleted.
 
-_DAMAGE_WORDS = ("malformed", "not a database", "corrupt")
-
 
 def is_damage(exc: sqlite3.Error) -> bool:
     """Whether SQLite's error says the file is damaged (not busy, full or read-only)."""
-    return any(word in str(exc).lower() for word in _DAMAGE_WORDS)
-
-
-def _looked_at(path: Path) -> sqlite3.Connection:
-    """A read-only connection that writes nothing beside a register that has no -wal."""
-    return _open_ro(path, immutable=not Path(f"{path}-wal").exists())
+    return sqlite_error(exc).code == "db.damaged"
 
 
 def damage(path: Path) -> str | None:
@@ -760,20 +766,8 @@ def damaged_preview(
             _("make them writable first (chmod u+w)"),
             code="db.read_only",
         )
-    conn = _looked_at(source)
-    try:
-        last = conn.execute("SELECT max(at) FROM audit").fetchone()[0]
-        regs = conn.execute("SELECT count(*) FROM registrations").fetchone()[0]
-        groups = conn.execute("SELECT count(*) FROM groups").fetchone()[0]
-    finally:
-        conn.close()
-    if last is None:
-        last = datetime.fromtimestamp(source.stat().st_mtime).isoformat(timespec="seconds")
     return {
-        "backup": str(source),
-        "backup_at": str(last),
-        "backup_registrations": regs,
-        "backup_groups": groups,
+        **_backup_summary(source),  # type: ignore[typeddict-item]
         "damage": found,
         "set_aside_as": str(set_aside_name(db, today)),
     }
