@@ -219,6 +219,14 @@ def main() -> None:
             1.3,
         )
     )
+    checks.append(
+        (
+            # issue 10: phone numbers are compared in their E.164 form (phonenumbers)
+            "national intake add --phone ≤ 1.3 × followups due",
+            m("national", "shg intake add --phone") / m("national", "shg followups due --json"),
+            1.3,
+        )
+    )
     checks.append(("national first purge ≤ 30 s", median[purge_name] / 1000, 30.0))
     peak = max(v for n, v in memory.items() if "national: shg" in n and n != purge_name)
     print("\ntargets")
