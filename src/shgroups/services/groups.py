@@ -680,6 +680,7 @@ def set_group(
         _not_too_far_ahead(start_date, today or dates.today(), "start_date")
     with store.write():
         group = active_group(store, group_id)
+        before = get_group(store, group_id, today)
         if start_date is not None:
             _move_start(store, group, start_date)
             group = get_group(store, group_id)
@@ -726,8 +727,10 @@ def set_group(
             store.execute("UPDATE groups SET open = ? WHERE id = ?", (int(open_), group_id))
         for column, value in details.items():  # columns named by _details, never by input
             store.execute(f"UPDATE groups SET {column} = ? WHERE id = ?", (value, group_id))
-        store.audit("group.set", "group", group_id)
-        return get_group(store, group_id, today)
+        after = get_group(store, group_id, today)
+        if after != before:  # nothing changed: nothing to record
+            store.audit("group.set", "group", group_id)
+        return after
 
 
 def add_session(
