@@ -461,8 +461,10 @@ def test_when_and_where_a_group_meets(run: Run, db: Path) -> None:
     )  # what was not given is unchanged
     said = run("groups", "set", "1", "--venue", "Kyrkans församlingshem").stderr
     assert said == "Venue: Stadsbiblioteket rum 2 → Kyrkans församlingshem\n"  # just the change
+    audited = len(json.loads(run("audit", "--json").stdout))
     said = run("groups", "set", "1", "--time", "18:30").stderr
     assert said == "Nothing to change: group 1 already says so.\n"
+    assert len(json.loads(run("audit", "--json").stdout)) == audited  # nothing recorded
     said = run("groups", "set", "1", "--time", "19:00", "--weekday", "tue").stderr
     assert said == "Meets: Saturday 18:30 → Tuesday 19:00\n"
     cleared = json.loads(
