@@ -453,3 +453,18 @@ def test_a_start_moves_only_until_the_first_session(run: Run, groups_register: P
     assert snapshot(groups_register) == before
     run("groups", "set", "4", "--start-date", "2027-01-11")
     assert json.loads(run("groups", "show", "4", "--json").stdout)["started_on"] == "2027-01-11"
+
+
+def test_a_planned_group_without_starter_sessions_can_be_moved(run: Run, db: Path) -> None:
+    """It runs on its own from its start date; until that day, the date is a plan."""
+    register(run, 5)
+    start(run, "--starter-sessions", "0", "--date", "2026-12-07")
+    group = json.loads(run("groups", "show", "1", "--json").stdout)
+    assert (group["status"], group["planned"], group["next_followup"]) == (
+        "running",
+        True,
+        "2027-01-18",
+    )
+    run("groups", "set", "1", "--start-date", "2026-12-14")
+    group = json.loads(run("groups", "show", "1", "--json").stdout)
+    assert (group["started_on"], group["next_followup"]) == ("2026-12-14", "2027-01-25")

@@ -469,7 +469,10 @@ def _not_too_far_ahead(on: date, today: date, field: str = "date") -> None:
 def _move_start(store: Store, group: Group, start: date) -> None:
     """A planned start moved (or a start date corrected) before the first starter session:
     not before the day its members were placed."""
-    if group["status"] != GroupStatus.STARTING or group["sessions_held"]:
+    # A group planned without starter sessions runs from its start date: until that day, its
+    # start (and so its handover) is still a plan.
+    unheld = group["status"] == GroupStatus.RUNNING and bool(group.get("planned"))
+    if not (group["status"] == GroupStatus.STARTING or unheld) or group["sessions_held"]:
         raise Conflict(
             (
                 _("group {id} has held its first starter session: its start stays")
@@ -497,6 +500,8 @@ def _move_start(store: Store, group: Group, start: date) -> None:
             event=_("the group's members were placed"),
         )
     store.execute("UPDATE groups SET started_on = ? WHERE id = ?", (start.isoformat(), group["id"]))
+    if unheld:
+        _hand_over(store, group["id"], start)
 
 
 def _check_plan(sessions: int | None, weeks: int | None) -> None:
@@ -682,7 +687,7 @@ def set_group(
         group = active_group(store, group_id)
         before = get_group(store, group_id, today)
         if start_date is not None:
-            _move_start(store, group, start_date)
+            _move_start(store, before, start_date)
             group = get_group(store, group_id)
         if starter_sessions is not None:
             if group["status"] != GroupStatus.STARTING:
