@@ -323,7 +323,7 @@ ALMOST = View(
         ("area", N_("Area")),
         ("waiting", N_("Waiting")),
         ("short", N_("Short")),
-        ("alternatives", N_("Same theme elsewhere")),
+        ("alternatives", N_("Elsewhere")),
         ("members", N_("Registrations")),
     ),
     title=N_("Nearly ready: one or two short of {min_size}"),
