@@ -93,3 +93,40 @@ def test_groups_start_with_anything(
 ) -> None:
     args = ["groups", "start", f"--theme={theme}", *flags]
     check(fuzz_db, args + [a for part in extra for a in part])
+
+
+# The commands of corrections, finding and reaching people (issue 10).
+NEW_COMMANDS = st.one_of(
+    st.tuples(st.just(["intake", "edit"]), st.sampled_from(["1", "2", "70", "99999"])).map(
+        lambda t: [*t[0], t[1]]
+    ),
+    st.just(["intake", "reinstate", "3"]),
+    st.just(["intake", "list"]),
+    st.just(["intake", "stale"]),
+    st.just(["groups", "contacts", "1"]),
+    st.just(["groups", "ready", "--almost"]),
+    st.just(["groups", "set", "2"]),
+    st.just(["sessions", "remove", "2"]),
+    st.just(["followups", "remove", "1"]),
+    st.just(["areas", "rename", "Jönköping"]),
+    st.just(["staff", "rename", "Eva Lind"]),
+)
+NEW_OPTIONS = (
+    "name", "phone", "email", "note", "theme", "area", "also-theme", "also-area", "gender",
+    "birth-year", "source", "date", "search", "within", "status", "weekday", "time", "venue",
+    "start-date", "starter",
+)  # fmt: skip
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    command=NEW_COMMANDS,
+    extra=st.lists(st.one_of(*(option(n, odd) for n in NEW_OPTIONS)), max_size=4),
+    positional=st.lists(odd, max_size=1),
+)
+def test_corrections_and_searches_never_crash(
+    fuzz_db: str, command: list[str], extra: list[str], positional: list[str]
+) -> None:
+    check(fuzz_db, [*command, *positional, *(arg for given in extra for arg in given)])
