@@ -24,7 +24,9 @@ def environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("SHG_USER", "tester")
     monkeypatch.setenv("TERMINAL_WIDTH", "200")
     monkeypatch.setenv("COLUMNS", "200")
-    monkeypatch.delenv("SHG_LANG", raising=False)
+    # One language whatever the machine's locale or its user's own choice: English.
+    monkeypatch.setenv("SHG_LANG", "en")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.chdir(tmp_path)
     return db
 

@@ -33,7 +33,10 @@ VARIABLES: tuple[tuple[str, Callable[[], str]], ...] = (
     ),
     (
         "SHG_LANG",
-        lambda: _("the language of messages, once catalogues exist (English now)"),
+        lambda: _(
+            "the interface language, sv, nb or en, before your own choice (`shg config "
+            "language`) and the locale; English until the catalogues exist"
+        ),
     ),
     (
         "SHG_DEBUG",
@@ -91,10 +94,6 @@ def backup_dir() -> Path | None:
 
 def demo_db() -> str:
     return _get("SHG_DEMO_DB") or "shg-demo.db"
-
-
-def lang() -> str | None:
-    return _get("SHG_LANG")
 
 
 def debug() -> bool:

@@ -1,7 +1,8 @@
 """The one translation function for user-facing text.
 
 English is the source language. Catalogues (`locale/<lang>/LC_MESSAGES/shg.mo`) are looked up
-for `$SHG_LANG`, then the usual `LANGUAGE`/`LC_ALL`/`LANG`; without one the English text stays.
+for the language `shgroups.language.chosen` settles ($SHG_LANG, the user's own choice, the
+locale); without one the English text stays.
 """
 
 from __future__ import annotations
@@ -13,14 +14,10 @@ _translation: gettext.NullTranslations | None = None
 
 
 def _load() -> gettext.NullTranslations:
-    from shgroups import env  # env's messages are translated too: imported when first needed
+    from shgroups.language import chosen
 
-    lang = env.lang()
     return gettext.translation(
-        "shg",
-        localedir=Path(__file__).parent / "locale",
-        languages=[lang] if lang else None,
-        fallback=True,
+        "shg", localedir=Path(__file__).parent / "locale", languages=[chosen()], fallback=True
     )
 
 

@@ -68,6 +68,7 @@ COMMANDS: dict[str, str] = {
     "followups": "shgroups.cli.followups:app",
     "person": "shgroups.cli.person:app",
     "db": "shgroups.cli.db:app",
+    "config": "shgroups.cli.config:app",
 }
 
 # ctx.meta key (meta is shared by all the contexts of one command line): the command the line
