@@ -17,18 +17,19 @@ _WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 FIRST_YEAR, LAST_YEAR = 1900, 2999
 
 
+# A day typed as a word, in English, Swedish or Norwegian, whatever the interface language.
+_DAYS_BACK = {"today": 0, "yesterday": 1, "idag": 0, "i dag": 0, "igår": 1, "i går": 1}
+
+
 def _days_back(word: str) -> int | None:
-    """How many days before today a date typed as a word is: "today", "yesterday" (and
-    their translations, once the language's catalogue has them); None for other text."""
-    words = {"today": 0, "yesterday": 1, _("today"): 0, _("yesterday"): 1}
-    return {" ".join(k.casefold().split()): v for k, v in words.items()}.get(
-        " ".join(word.casefold().split())
-    )
+    """How many days before today a date typed as a word is ("today", "igår", "i går"); None
+    for other text."""
+    return _DAYS_BACK.get(" ".join(word.casefold().split()))
 
 
 def parse_date(text: str, field: str = "date") -> date:
-    """A date typed as YYYY-MM-DD, or as "today" or "yesterday". `field` is the input it was
-    typed in ("date", "as_of")."""
+    """A date typed as YYYY-MM-DD, or as "today" or "yesterday" (idag, igår; i dag, i går).
+    `field` is the input it was typed in ("date", "as_of")."""
     back = _days_back(text)
     if back is not None:
         return today() - timedelta(days=back)

@@ -37,3 +37,45 @@ class Gender(StrEnum):
 class Role(StrEnum):
     STARTER = "starter"
     COORDINATOR = "coordinator"
+
+
+# What a coordinator may type for a value besides its English name, in Swedish and Norwegian,
+# whatever the interface language (a Norwegian typing "kvinne" means woman on any computer).
+# Compared ignoring case, with spaces read as hyphens. Scripts and JSON keep the English values.
+WORDS: dict[type[StrEnum], dict[str, str]] = {
+    Gender: {
+        "kvinna": "woman", "kvinne": "woman",
+        "man": "man", "mann": "man",
+        "annat": "other", "annan": "other", "annet": "other", "annen": "other",
+    },
+    Outcome: {
+        "bra": "ok",
+        "behöver-stöd": "needs-support", "stöd": "needs-support",
+        "trenger-støtte": "needs-support", "støtte": "needs-support",
+        "avslutas": "ending", "slutar": "ending", "avsluttes": "ending", "slutter": "ending",
+    },
+    RegistrationStatus: {
+        "väntar": "waiting", "väntande": "waiting", "venter": "waiting", "ventende": "waiting",
+        "placerad": "placed", "placerade": "placed", "plassert": "placed",
+        "avanmäld": "withdrawn", "avanmälda": "withdrawn", "återtagen": "withdrawn",
+        "avmeldt": "withdrawn", "trukket": "withdrawn",
+        "hänvisad": "referred", "hänvisade": "referred", "henvist": "referred",
+        "alla": "all", "alle": "all",  # the lists' filter for every status
+    },
+    GroupStatus: {
+        "startar": "starting", "startas": "starting", "starter": "starting",
+        "pågår": "running", "pågående": "running", "går": "running",
+        "avslutad": "ended", "avslutade": "ended", "avsluttet": "ended", "avsluttede": "ended",
+    },
+    Role: {
+        "igångsättare": "starter", "igangsetter": "starter",
+        "samordnare": "coordinator", "koordinator": "coordinator",
+    },
+}  # fmt: skip
+
+
+def typed_value(kind: type[StrEnum], text: str) -> str:
+    """The English value `text` names among `kind`'s, as typed in English, Swedish or
+    Norwegian ("Kvinna" -> "woman"); `text` itself when it names none (the caller refuses it)."""
+    key = "-".join(text.casefold().split())
+    return WORDS.get(kind, {}).get(key, key if key in {m.value for m in kind} else text)

@@ -82,9 +82,39 @@ class RecordingGroup(TyperGroup):
 
     def resolve_command(self, ctx: Any, args: list[str]) -> tuple[str | None, Any, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
+        if command is not None and not isinstance(command, TyperGroup):
+            rest = in_english(command, rest)
         ctx.meta[RESOLVED] = command
         ctx.meta[TYPED] = list(rest)  # a copy: parsing consumes the list
         return name, command, rest
+
+
+def in_english(command: Any, args: list[str]) -> list[str]:
+    """The command's arguments with each choice typed in Swedish or Norwegian (`--gender
+    kvinna`, `--status pågår`) in its English value, before click checks it against the
+    choices; a value that names none is left for click to refuse."""
+    from shgroups.enums import WORDS, typed_value
+
+    kinds: dict[str, Any] = {}  # option -> the enum its choices are
+    for param in command.params:
+        choices = {str(c) for c in getattr(param.type, "choices", None) or ()}
+        kind = next((k for k in WORDS if choices and {m.value for m in k} <= choices), None)
+        kinds |= dict.fromkeys(param.opts, kind) if kind else {}
+    if not kinds:
+        return args
+    out: list[str] = []
+    rest = iter(args)
+    for arg in rest:
+        if arg == "--":  # what follows is not an option
+            return [*out, arg, *rest]
+        name, equals, value = arg.partition("=")
+        if arg in kinds:
+            out += [arg, *(typed_value(kinds[arg], v) for v in [next(rest, None)] if v)]
+        elif equals and name in kinds:
+            out.append(f"{name}={typed_value(kinds[name], value)}")
+        else:
+            out.append(arg)
+    return out
 
 
 def build(name: str, target: str) -> Any:

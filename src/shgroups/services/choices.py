@@ -8,6 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
+from shgroups.enums import typed_value
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _
 from shgroups.text import field_label
@@ -16,9 +17,10 @@ E = TypeVar("E", bound=StrEnum)
 
 
 def one_of(kind: type[E], value: str, field: str) -> E:
-    """`value` as a member of `kind`, or InvalidInput for `field` listing the values."""
+    """`value` as a member of `kind` (typed in English, Swedish or Norwegian: `enums.WORDS`),
+    or InvalidInput for `field` listing the values."""
     try:
-        return kind(value)
+        return kind(typed_value(kind, value))
     except ValueError:
         values = [member.value for member in kind]
         raise InvalidInput(
