@@ -484,9 +484,7 @@ def _move_start(store: Store, group: Group, start: date) -> None:
             field="start_date",
             id=group["id"],
         )
-    placed = store.value(
-        "SELECT min(joined_on) FROM group_members WHERE group_id = ?", (group["id"],)
-    )
+    placed = _first_placed(store, group["id"])
     if placed is not None and start.isoformat() < placed:
         raise InvalidInput(
             _("{date} is before the group's members were placed ({earliest})").format(
@@ -534,12 +532,18 @@ def _hand_over(store: Store, group_id: int, on: date) -> None:
     )
 
 
+def _first_placed(store: Store, group_id: int) -> str | None:
+    """The day the group's first members were placed (ISO), or None."""
+    first: str | None = store.value(
+        "SELECT min(joined_on) FROM group_members WHERE group_id = ?", (group_id,)
+    )
+    return first
+
+
 def _set_up(store: Store, group: Group) -> tuple[str, str]:
     """(ISO date, what happened) of the day a group began: its start, or, for a group planned
     ahead, the day its first members were placed."""
-    first = store.value(
-        "SELECT min(joined_on) FROM group_members WHERE group_id = ?", (group["id"],)
-    )
+    first = _first_placed(store, group["id"])
     if first is not None and first < group["started_on"]:
         return first, _("the group was set up")
     return group["started_on"], _("the group started")

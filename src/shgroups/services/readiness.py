@@ -8,6 +8,7 @@ serves the pair with the most candidates first and is corrected lazily as people
 from __future__ import annotations
 
 import heapq
+from collections.abc import Callable
 from datetime import date
 from typing import NamedTuple, TypedDict
 
@@ -54,6 +55,13 @@ def groups_for(n: int, min_size: int, max_size: int) -> int:
     return min(-(-n // max_size), n // min_size)
 
 
+def first_for(pair: Pair) -> Callable[[Candidate], tuple[bool, str, int]]:
+    """Who comes first for a theme and area (docs/design.md §3): those whose first choice it
+    is, then the longest waiting, then the lower registration id."""
+    theme, area = pair
+    return lambda c: (not (c.theme == theme and c.area == area), c.registered_on, c.id)
+
+
 def group_sizes(n: int, min_size: int, max_size: int) -> list[int]:
     """Sizes of the groups n candidates make, differing by at most one, largest first."""
     k = groups_for(n, min_size, max_size)
@@ -87,10 +95,7 @@ def propose(candidates: list[Candidate], min_size: int, max_size: int) -> list[P
         if not sizes:
             break  # the largest pair is not ready, so no smaller one is
         theme, area = pair
-        people = sorted(
-            (c for c in by_pair[pair] if c.id not in taken),
-            key=lambda c: (not (c.theme == theme and c.area == area), c.registered_on, c.id),
-        )
+        people = sorted((c for c in by_pair[pair] if c.id not in taken), key=first_for(pair))
         del count[pair]
         start = 0
         for size in sizes:
@@ -190,9 +195,7 @@ def nearly(
     for (theme, area), people in by_pair.items():
         short = min_size - len(people)
         if 1 <= short <= within:
-            people.sort(
-                key=lambda c: (not (c.theme == theme and c.area == area), c.registered_on, c.id)
-            )
+            people.sort(key=first_for((theme, area)))
             near.append(
                 Near(
                     theme,
