@@ -78,7 +78,7 @@ def test_every_view_as_table_json_and_csv(
     assert data, "the demo has something to show"
 
     table = rendered(view, data, Format.TABLE, capsys)
-    for _key, header in view.columns:
+    for _key, header in view.headers():
         assert header in table
 
     document = json.loads(rendered(view, data, Format.JSON, capsys))

@@ -130,14 +130,14 @@ GROUPS = View(
     "groups list",
     GROUP_KEYS,
     (
-        ("id", N_("ID")),
-        ("theme", N_("Theme")),
-        ("area", N_("Area")),
+        "id",
+        "theme",
+        "area",
         ("shown_status", N_("Status")),
         ("member_count", N_("Size")),
         ("phase", N_("Start")),
         ("meets", N_("Meets")),
-        ("starter", N_("Starter")),
+        "starter",
         ("next_followup", N_("Next due")),
     ),
     empty=N_("No groups yet."),
@@ -152,13 +152,13 @@ GROUP = View(
     "groups set",
     GROUP_KEYS,
     (
-        ("theme", N_("Theme")),
-        ("area", N_("Area")),
+        "theme",
+        "area",
         ("shown_status", N_("Status")),
         ("start_date", N_("Start date")),
         ("meets", N_("Meets")),
         ("venue", N_("Venue")),
-        ("starter", N_("Starter")),
+        "starter",
         ("phase", N_("Starter sessions")),
         ("every", N_("Follow-up every")),
         ("next_followup", N_("Next follow-up")),
@@ -178,8 +178,8 @@ GROUP_SHOW = GROUP._replace(
                 "",
                 ("id", "name", "joined_on", "left_on"),
                 (
-                    ("id", N_("ID")),
-                    ("name", N_("Name")),
+                    "id",
+                    "name",
                     ("joined_on", N_("Joined")),
                     ("left_on", N_("Left")),
                 ),
@@ -207,7 +207,7 @@ GROUP_SHOW = GROUP._replace(
                     ("date", N_("Date")),
                     ("outcome", N_("Outcome")),
                     ("method", N_("Method")),
-                    ("note", N_("Note")),
+                    "note",
                 ),
                 title=N_("Follow-ups"),
                 empty=N_("None yet."),
@@ -221,9 +221,9 @@ READY = View(
     "groups ready",
     ("theme", "area", "waiting", "members"),
     (
-        ("theme", N_("Theme")),
-        ("area", N_("Area")),
-        ("waiting", N_("Waiting")),
+        "theme",
+        "area",
+        "waiting",
         ("size", N_("Group size")),
         ("members", N_("Registrations")),
     ),
@@ -291,16 +291,10 @@ SESSION_REMOVED = View(
     note="`number`, `date`: the session removed; `renumbered`: later sessions now one lower",
 )
 CONTACT_KEYS = ("id", "name", "phone", "email")
-CONTACT_COLUMNS = (
-    ("id", N_("ID")),
-    ("name", N_("Name")),
-    ("phone", N_("Phone")),
-    ("email", N_("E-mail")),
-)
 CONTACTS = View(
     "groups contacts",
     CONTACT_KEYS,
-    CONTACT_COLUMNS,
+    CONTACT_KEYS,
     title=N_("Call list of group {group}"),
     empty=N_("Group {group} has no current members."),
     note="the current members; `id`: the registration; null where the person was erased",
@@ -309,7 +303,7 @@ CONTACTS = View(
 READY_CONTACTS = View(
     "groups ready --contacts",
     ("proposal", "theme", "area", *CONTACT_KEYS),
-    (("proposal", N_("Proposal")), ("theme", N_("Theme")), ("area", N_("Area")), *CONTACT_COLUMNS),
+    (("proposal", N_("Proposal")), "theme", "area", *CONTACT_KEYS),
     title=N_("Who to ring for the groups that can start"),
     empty=N_("No theme has {min_size} people waiting in one area yet."),
     note="one per proposed member; `proposal`: 1 for the first group `groups ready` proposes …",
@@ -319,9 +313,9 @@ ALMOST = View(
     "groups ready --almost",
     ("theme", "area", "waiting", "short", "alternatives", "members"),
     (
-        ("theme", N_("Theme")),
-        ("area", N_("Area")),
-        ("waiting", N_("Waiting")),
+        "theme",
+        "area",
+        "waiting",
         ("short", N_("Short")),
         ("alternatives", N_("Elsewhere")),
         ("members", N_("Registrations")),
@@ -591,7 +585,9 @@ def set_(
         return
     # What changed, as a person reads the group's card (its labels and shown values).
     old, new = _with_phase(dict(before)), _with_phase(dict(group))
-    changed = [(label, old[key], new[key]) for key, label in GROUP.columns if old[key] != new[key]]
+    changed = [
+        (label, old[key], new[key]) for key, label in GROUP.headers() if old[key] != new[key]
+    ]
     if changed:
         changes(changed)
     else:

@@ -17,13 +17,28 @@ from typing import Annotated, Any, NamedTuple
 
 import typer
 
-from shgroups.i18n import _, ngettext
+from shgroups.i18n import N_, _, ngettext
 from shgroups.text import json_visible, visible
 
 Row = dict[str, Any]
 
 
-Column = tuple[str, str]  # (key in the row shown, header marked with N_)
+# A column: (key in the row shown, header marked with N_), or a key alone whose header is the
+# one it has everywhere (`HEADERS`).
+Column = tuple[str, str] | str
+HEADERS = {
+    "id": N_("ID"),
+    "name": N_("Name"),
+    "theme": N_("Theme"),
+    "area": N_("Area"),
+    "phone": N_("Phone"),
+    "email": N_("E-mail"),
+    "status": N_("Status"),
+    "waiting": N_("Waiting"),
+    "starter": N_("Starter"),
+    "retired": N_("Retired"),
+    "note": N_("Note"),
+}
 
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
 WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method", "value"}
@@ -52,6 +67,10 @@ class View(NamedTuple):
     # table, formatted with the record: N_ text, or `counted` sentences.
     said: tuple[str | tuple[str, str, str], ...] = ()
     note: str = ""  # what a key means, for the README's JSON table (English, like the keys)
+
+    def headers(self) -> list[tuple[str, str]]:
+        """(key, header marked with N_) of each column a person sees."""
+        return [(c, HEADERS[c]) if isinstance(c, str) else c for c in self.columns]
 
 
 class Format(StrEnum):
@@ -233,13 +252,13 @@ def show(view: View, data: Any, **params: Any) -> None:
         return
     if not view.many and isinstance(seen, dict):  # else a record shown as a table (settings)
         title = _(view.title).format(**{**seen, **params}) if view.title else None
-        fields([(_(header), seen.get(key)) for key, header in view.columns], title)
+        fields([(_(header), seen.get(key)) for key, header in view.headers()], title)
         for key, part in view.parts:
             show(part, data[key], **params)
         return
     table(
         seen,
-        [(key, _(header)) for key, header in view.columns],
+        [(key, _(header)) for key, header in view.headers()],
         title=_(view.title).format(**params) if view.title else None,
         row_style=view.row_style,
         empty=_(view.empty).format(**params) if view.empty else None,
@@ -258,7 +277,7 @@ def _cell(value: Any) -> str:
 
 def table(
     rows: Sequence[Row],
-    columns: Sequence[Column],
+    columns: Sequence[tuple[str, str]],
     title: str | None = None,
     row_style: Callable[[Row], str | None] | None = None,
     empty: str | None = None,
