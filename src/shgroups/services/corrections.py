@@ -65,23 +65,8 @@ class RegistrationEdit:
     new_area: bool = False
 
     def given(self) -> bool:
-        return any(
-            getattr(self, f) is not None
-            for f in (
-                "name",
-                "phone",
-                "email",
-                "note",
-                "theme",
-                "area",
-                "also_themes",
-                "also_areas",
-                "gender",
-                "birth_year",
-                "source",
-                "on",
-            )
-        )
+        """Something to correct was given (the registration date is the field `on`)."""
+        return any(getattr(self, "on" if f == "date" else f) is not None for f in FIELDS)
 
 
 # The fields of a registration a correction may change, in the order they are shown back.
