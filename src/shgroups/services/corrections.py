@@ -34,6 +34,7 @@ from shgroups.services.intake import (
     known_persons,
     ready_pairs,
     region_of,
+    set_alternatives,
     set_status,
     validate_person,
 )
@@ -440,22 +441,13 @@ def edit(store: Store, reg_id: int, change: RegistrationEdit, today: date) -> Ed
         first_area = reg_updates.get("area_id", area_id)
         themes = {first_theme: theme.name}
         areas = {first_area: area.name}
-        if changed & {"theme", "also_themes"}:
-            store.execute("DELETE FROM registration_themes WHERE registration_id = ?", (reg_id,))
-            for choice in new_themes.values():
-                made = catalogue.made(store, "theme", choice)
-                if made != first_theme:
-                    store.execute(
-                        "INSERT OR IGNORE INTO registration_themes VALUES (?, ?)", (reg_id, made)
-                    )
-        if changed & {"area", "also_areas"}:
-            store.execute("DELETE FROM registration_areas WHERE registration_id = ?", (reg_id,))
-            for choice in new_areas.values():
-                made = catalogue.made(store, "area", choice)
-                if made != first_area:
-                    store.execute(
-                        "INSERT OR IGNORE INTO registration_areas VALUES (?, ?)", (reg_id, made)
-                    )
+        for kind, first, chosen in (
+            ("theme", first_theme, new_themes),
+            ("area", first_area, new_areas),
+        ):
+            if changed & {kind, f"also_{kind}s"}:
+                ids = [catalogue.made(store, kind, choice) for choice in chosen.values()]
+                set_alternatives(store, reg_id, kind, first, ids)
         store.audit("registration.edit", "registration", reg_id)
 
         ready: list[ReadyPair] = []

@@ -491,6 +491,15 @@ def validate_registration(store: Store, reg: RegistrationInput, today: date) -> 
     )
 
 
+def set_alternatives(store: Store, reg_id: int, kind: str, first: int, others: list[int]) -> None:
+    """A registration's other choices of `kind` ("theme" or "area"), replacing any it had;
+    its first choice is no alternative. Inside the caller's write."""
+    table = f"registration_{kind}s"  # registration_themes, registration_areas
+    store.execute(f"DELETE FROM {table} WHERE registration_id = ?", (reg_id,))
+    for other in set(others) - {first}:
+        store.execute(f"INSERT INTO {table} VALUES (?, ?)", (reg_id, other))
+
+
 def insert_registration(store: Store, valid: ValidRegistration) -> AddResult:
     """Write a validated registration, inside the caller's write; says which theme and area
     it brought to exactly the minimum size."""
@@ -539,10 +548,8 @@ def insert_registration(store: Store, valid: ValidRegistration) -> AddResult:
             **valid.basis,
         },
     )
-    for t in set(other_themes) - {theme_id}:
-        store.execute("INSERT INTO registration_themes VALUES (?, ?)", (reg_id, t))
-    for a in set(other_areas) - {area_id}:
-        store.execute("INSERT INTO registration_areas VALUES (?, ?)", (reg_id, a))
+    set_alternatives(store, reg_id, "theme", theme_id, other_themes)
+    set_alternatives(store, reg_id, "area", area_id, other_areas)
     store.audit("registration.add", "registration", reg_id)
 
     # id -> name, each once, first choice first
