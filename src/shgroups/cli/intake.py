@@ -38,6 +38,18 @@ ThemeOpt = Annotated[
     str | None, typer.Option(metavar="THEME", help=_("Only this theme (any choice)."))
 ]
 
+# Options `intake add` and `intake edit` share.
+GenderOpt = Annotated[Gender | None, typer.Option(help=_("For the statistics only."))]
+BirthYearOpt = Annotated[
+    int | None, typer.Option(metavar="YEAR", help=_("Birth year (statistics only)."))
+]
+NewThemeOpt = Annotated[
+    bool, typer.Option("--new-theme", help=_("Create the theme if it does not exist yet."))
+]
+NewAreaOpt = Annotated[
+    bool, typer.Option("--new-area", help=_("Create the area if it does not exist yet."))
+]
+
 ADDED = View(
     "intake add",
     ("id", "status", "same_person_as", "ready", "theme", "area", "default_area"),
@@ -182,10 +194,8 @@ def add(
     ] = None,
     phone: Annotated[str | None, typer.Option(metavar="PHONE", help=_("Phone number."))] = None,
     email: Annotated[str | None, typer.Option(metavar="E-MAIL", help=_("E-mail address."))] = None,
-    gender: Annotated[Gender | None, typer.Option(help=_("For the statistics only."))] = None,
-    birth_year: Annotated[
-        int | None, typer.Option(metavar="YEAR", help=_("Birth year (statistics only)."))
-    ] = None,
+    gender: GenderOpt = None,
+    birth_year: BirthYearOpt = None,
     source: Annotated[
         str | None,
         typer.Option(
@@ -211,12 +221,8 @@ def add(
         ),
     ] = False,
     date: DateOpt = None,
-    new_theme: Annotated[
-        bool, typer.Option("--new-theme", help=_("Create the theme if it does not exist yet."))
-    ] = False,
-    new_area: Annotated[
-        bool, typer.Option("--new-area", help=_("Create the area if it does not exist yet."))
-    ] = False,
+    new_theme: NewThemeOpt = False,
+    new_area: NewAreaOpt = False,
     same_person: Annotated[
         int | None,
         typer.Option(
@@ -407,7 +413,6 @@ LABELS = {
     "source": N_("Found us via"),
     "date": N_("Registered"),
 }
-CLEARS = _('("" clears it)')
 
 
 def _given(values: list[str] | None) -> tuple[str, ...] | None:
@@ -426,19 +431,15 @@ def edit(
     ] = None,
     phone: Annotated[
         str | None,
-        typer.Option(
-            metavar="PHONE", help=_("The right phone number {clears}.").format(clears=CLEARS)
-        ),
+        typer.Option(metavar="PHONE", help=_('The right phone number ("" clears it).')),
     ] = None,
     email: Annotated[
         str | None,
-        typer.Option(
-            metavar="E-MAIL", help=_("The right e-mail address {clears}.").format(clears=CLEARS)
-        ),
+        typer.Option(metavar="E-MAIL", help=_('The right e-mail address ("" clears it).')),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option(metavar="NOTE", help=_("The right note {clears}.").format(clears=CLEARS)),
+        typer.Option(metavar="NOTE", help=_('The right note ("" clears it).')),
     ] = None,
     theme: Annotated[
         str | None,
@@ -470,17 +471,13 @@ def edit(
             ),
         ),
     ] = None,
-    gender: Annotated[Gender | None, typer.Option(help=_("For the statistics only."))] = None,
-    birth_year: Annotated[
-        int | None, typer.Option(metavar="YEAR", help=_("Birth year (statistics only)."))
-    ] = None,
+    gender: GenderOpt = None,
+    birth_year: BirthYearOpt = None,
     source: Annotated[
         str | None,
         typer.Option(
             metavar="SOURCE",
-            help=_("How they found us: one of the county's sources {clears}.").format(
-                clears=CLEARS
-            ),
+            help=_('How they found us: one of the county\'s sources ("" clears it).'),
         ),
     ] = None,
     date: Annotated[
@@ -492,12 +489,8 @@ def edit(
             show_default=False,
         ),
     ] = None,
-    new_theme: Annotated[
-        bool, typer.Option("--new-theme", help=_("Create the theme if it does not exist yet."))
-    ] = False,
-    new_area: Annotated[
-        bool, typer.Option("--new-area", help=_("Create the area if it does not exist yet."))
-    ] = False,
+    new_theme: NewThemeOpt = False,
+    new_area: NewAreaOpt = False,
     force: ForceOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
