@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner, Result
 
-from shgroups.cli import app
+# Help texts are translated as the command modules load, here: in English, whatever the
+# machine's locale (the suite passes with LANG=sv_SE.UTF-8) or its user's own choice.
+os.environ["SHG_LANG"] = "en"
+
+from shgroups.cli import app  # noqa: E402
 
 TODAY = "2026-11-24"  # a Tuesday in ISO week 2026-W48
 

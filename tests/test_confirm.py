@@ -22,7 +22,7 @@ from shgroups.services import persons
 from shgroups.storage import open_db
 
 SHG = str(Path(sys.executable).parent / "shg")
-QUESTION = b"Go ahead? [y/N]"
+QUESTION = b"Go ahead? [y/N] "
 
 
 def at_terminal(args: list[str], answer: bytes | None) -> tuple[int, str]:

@@ -159,7 +159,7 @@ def test_the_theme_of_a_withdrawn_registration_needs_it_back_in_the_queue(
     register(run, 1)
     run("intake", "withdraw", "1")
     stderr = refused(run, db, "intake", "edit", "1", "--area", "Huskvarna")
-    assert "registration 1 is withdrawn" in stderr
+    assert "registration 1 is not waiting (status: withdrawn)" in stderr
     command = first_hint_command(stderr)
     assert command == ["intake", "reinstate", "1"]
     run(*command)

@@ -4,6 +4,8 @@ and a test holds the migrations' CHECK constraints to them."""
 
 from enum import StrEnum
 
+from shgroups.i18n import N_
+
 
 class RegistrationStatus(StrEnum):
     WAITING = "waiting"
@@ -37,6 +39,89 @@ class Gender(StrEnum):
 class Role(StrEnum):
     STARTER = "starter"
     COORDINATOR = "coordinator"
+
+
+# What a person reads for each value, in tables, sentences and letters (translated when shown;
+# the values are distinct across the kinds).
+LABELS = {
+    "waiting": N_("waiting"), "placed": N_("placed"), "withdrawn": N_("withdrawn"),
+    "referred": N_("referred"),
+    "starting": N_("starting"), "running": N_("running"), "ended": N_("ended"),
+    "ok": N_("going well"), "needs-support": N_("needs support"), "ending": N_("ending"),
+    "woman": N_("woman"), "man": N_("man"), "other": N_("other"),
+    "starter": N_("starter"), "coordinator": N_("coordinator"),
+    "all": N_("all"),  # the lists' filter for every status
+}  # fmt: skip
+
+
+# What each audited action means, in plain words for a person: the audit table, the access
+# letter (scripts get the codes).
+ACTIONS = {
+    "registration.add": N_("registered"),
+    "registration.confirm": N_("confirmed, still waiting"),
+    "registration.waiting": N_("back in the queue"),
+    "registration.placed": N_("placed in a group"),
+    "registration.withdrawn": N_("withdrawn"),
+    "registration.referred": N_("referred elsewhere"),
+    "registration.expired": N_("expired: not confirmed in time"),
+    "registration.left-group": N_("left a group"),
+    "person.export": N_("personal data exported (access request)"),
+    "person.erase": N_("identity erased"),
+    "person.consent-withdrawn": N_("consent withdrawn, identity erased"),
+    "person.purge": N_("identity erased by the retention rules"),
+    "person.erase-again": N_("identity erased again after a restore"),
+    "purge.run": N_("retention rules applied"),
+    "group.start": N_("group started"),
+    "group.add-member": N_("member added"),
+    "group.remove-member": N_("member removed"),
+    "group.set": N_("group changed"),
+    "group.end": N_("group ended"),
+    "session.add": N_("starter session recorded"),
+    "followup.add": N_("follow-up recorded"),
+    "theme.add": N_("theme added"),
+    "theme.rename": N_("theme renamed"),
+    "theme.retire": N_("theme retired"),
+    "area.add": N_("area added"),
+    "staff.add": N_("staff member added"),
+    "settings.set": N_("setting changed"),
+    "db.restore": N_("register restored from a backup"),
+    "theme.restore": N_("theme taken back into use"),
+    "area.rename": N_("area renamed"),
+    "area.retire": N_("area retired"),
+    "area.restore": N_("area taken back into use"),
+    "area.default": N_("area made the default"),
+    "staff.rename": N_("staff member renamed"),
+    "staff.retire": N_("staff member retired"),
+    "staff.restore": N_("staff member taken back"),
+    "registration.edit": N_("corrected"),
+    "registration.reinstate": N_("back in the queue (reinstated)"),
+    "session.remove": N_("starter session removed (recorded by mistake)"),
+    "followup.remove": N_("follow-up removed (recorded by mistake)"),
+}
+
+
+def action_label(action: str) -> str:
+    """An audited action as a person reads it ("registration.add" -> "registered")."""
+    from shgroups.i18n import _
+
+    return _(ACTIONS[action]) if action in ACTIONS else action
+
+
+def typed_label(value: str) -> str:
+    """A value as a coordinator may type it in the interface language ("needs-support" ->
+    "behöver-stöd"), for help screens: the English value itself in English."""
+    from shgroups.language import ENGLISH, chosen
+
+    if chosen() == ENGLISH:
+        return value
+    return "-".join(label(value).split())
+
+
+def label(value: str) -> str:
+    """A value as a person reads it in the interface language ("waiting" -> "väntar")."""
+    from shgroups.i18n import _
+
+    return _(LABELS[value]) if value in LABELS else value
 
 
 # What a coordinator may type for a value besides its English name, in Swedish and Norwegian,

@@ -81,7 +81,7 @@ def check_free_text(
         return
     raise InvalidInput(
         _(
-            "the {field} contains what looks like a personal identity number "
+            "{field} contains what looks like a personal identity number "
             "(personnummer or fødselsnummer)"
         ).format(field=field_label(field)),
         _("shg never stores personal identity numbers: leave it out")

@@ -8,17 +8,35 @@ locale); without one the English text stays.
 from __future__ import annotations
 
 import gettext
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 _translation: gettext.NullTranslations | None = None
 
 
-def _load() -> gettext.NullTranslations:
+def _load(language: str | None = None) -> gettext.NullTranslations:
     from shgroups.language import chosen
 
     return gettext.translation(
-        "shg", localedir=Path(__file__).parent / "locale", languages=[chosen()], fallback=True
+        "shg",
+        localedir=Path(__file__).parent / "locale",
+        languages=[language or chosen()],
+        fallback=True,
     )
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Within it, `_` and `ngettext` speak `language` (sv, nb, en) instead of the interface
+    language: for what shg writes for others, in the county's language (a letter, a list)."""
+    global _translation
+    before = _catalogue()
+    _translation = _load(language)
+    try:
+        yield
+    finally:
+        _translation = before
 
 
 def _catalogue() -> gettext.NullTranslations:

@@ -46,4 +46,4 @@ def did_you_mean(near: list[str]) -> str:
     """The hint sentence for suggestions, or "" when there are none."""
     if not near:
         return ""
-    return _("Did you mean {names}?").format(names=" or ".join(repr(n) for n in near))
+    return _("Did you mean {names}?").format(names=_(" or ").join(repr(n) for n in near))

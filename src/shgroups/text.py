@@ -20,22 +20,23 @@ _CONTROL_BUT_LINES = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def field_label(field: str) -> str:
-    """A field (`ShgError.field`: "phone", "note" …) as a sentence calls it ("phone number");
-    a field without a label (a setting's name, an environment variable) as it is."""
+    """A field (`ShgError.field`: "phone", "note" …) as the subject of a sentence calls it
+    ("the phone number": Swedish and Norwegian say it in one word, "telefonnumret"); a field
+    without a label (a setting's name, an environment variable) as it is."""
     labels = {
-        "name": _("name"),
-        "phone": _("phone number"),
-        "email": _("e-mail address"),
-        "source": _("source"),
-        "note": _("note"),
-        "method": _("method"),
-        "theme": _("theme name"),
-        "area": _("area name"),
-        "starter": _("staff member's name"),
-        "gender": _("gender"),
-        "status": _("status"),
-        "outcome": _("outcome"),
-        "role": _("role"),
+        "name": _("the name"),
+        "phone": _("the phone number"),
+        "email": _("the e-mail address"),
+        "source": _("the source"),
+        "note": _("the note"),
+        "method": _("the method"),
+        "theme": _("the theme name"),
+        "area": _("the area name"),
+        "starter": _("the staff member's name"),
+        "gender": _("the gender"),
+        "status": _("the status"),
+        "outcome": _("the outcome"),
+        "role": _("the role"),
     }
     return labels.get(field, field)
 
@@ -47,7 +48,7 @@ def typed(text: str, field: str, *, multiline: bool = False) -> str:
     breaks and tabs (notes)."""
     if (_CONTROL_BUT_LINES if multiline else _CONTROL).search(text):
         raise InvalidInput(
-            _("the {field} contains control characters or bytes that are not text").format(
+            _("{field} contains control characters or bytes that are not text").format(
                 field=field_label(field)
             ),
             _("type it again without special keys, or paste it as plain text (UTF-8)"),

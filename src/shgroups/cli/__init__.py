@@ -29,6 +29,7 @@ try:
     from typer.core import TyperGroup
 
     from shgroups import __version__, env
+    from shgroups.cli.clickwords import speak, usage_error
     from shgroups.cli.common import state
     from shgroups.cli.hints import explain
     from shgroups.cli.output import Format, View, formats, message, render
@@ -53,11 +54,12 @@ DEMO = View(
 
 
 # The commands that live in modules of their own, in the order `shg --help` and the README list
-# them (after `init` and `demo`: commands, then groups): name -> "module:attribute", a function
-# (a command) or a typer.Typer (a group). `LazyCommands` imports the module on first use.
+# them (after `init` and `demo`: commands, then groups): name -> "module:attribute", a typer.Typer
+# that is the command group `name`, or that declares a command `name` (`shg purge`).
+# `LazyCommands` imports the module on first use.
 COMMANDS: dict[str, str] = {
-    "purge": "shgroups.cli.retention:purge",
-    "audit": "shgroups.cli.retention:audit",
+    "purge": "shgroups.cli.retention:commands",
+    "audit": "shgroups.cli.retention:commands",
     "settings": "shgroups.cli.settings:app",
     "themes": "shgroups.cli.catalogue:themes_app",
     "areas": "shgroups.cli.catalogue:areas_app",
@@ -75,6 +77,7 @@ COMMANDS: dict[str, str] = {
 # resolved to, so that the error boundary can name that command's flags.
 RESOLVED = "shg.resolved_command"
 TYPED = "shg.typed_args"  # the arguments that command was given
+PATH = "shg.command_path"  # and how it was called: "shg intake add"
 
 
 class RecordingGroup(TyperGroup):
@@ -85,6 +88,7 @@ class RecordingGroup(TyperGroup):
         if command is not None and not isinstance(command, TyperGroup):
             rest = in_english(command, rest)
         ctx.meta[RESOLVED] = command
+        ctx.meta[PATH] = f"{ctx.command_path} {name}"
         ctx.meta[TYPED] = list(rest)  # a copy: parsing consumes the list
         return name, command, rest
 
@@ -123,21 +127,22 @@ def build(name: str, target: str) -> Any:
     command group alone)."""
     module, _colon, attribute = target.partition(":")
     thing = getattr(importlib.import_module(module), attribute)
+    if any(command.name == name for command in thing.registered_commands):
+        return prepared(typer.main.get_group(thing).commands[name])
     holder = typer.Typer(add_completion=False)
-    if isinstance(thing, typer.Typer):
-        holder.add_typer(thing, name=name, cls=RecordingGroup)
-    else:
-        holder.command(name)(thing)
-    return plain_arguments(typer.main.get_group(holder).commands[name])
+    holder.add_typer(thing, name=name, cls=RecordingGroup)
+    return prepared(typer.main.get_group(holder).commands[name])
 
 
 def _argument_metavar(param: Any, ctx: Any, *, usage: bool = False) -> str:
     return f"[{param.metavar}]" if usage and not param.required else str(param.metavar)
 
 
-def plain_arguments(command: Any) -> Any:
-    """Help screens show an argument as a coordinator reads it — `GROUP` — where Typer 0.28
-    writes `{GROUP}` in the usage line and the value's type (`<int>`) beside it."""
+def prepared(command: Any) -> Any:
+    """`command` and its subcommands as shg shows them: in the interface language
+    (`clickwords.speak`), and with each argument as a coordinator reads it — `GROUP` — where
+    Typer 0.28 writes `{GROUP}` in the usage line and the value's type (`<int>`) beside it."""
+    speak(command)
     for param in command.params:
         if param.param_type_name == "argument":
             param.metavar = param.metavar or (param.name or "").upper()
@@ -146,7 +151,7 @@ def plain_arguments(command: Any) -> Any:
             quiet.get_metavar = lambda *_args, **_kwargs: ""
             param.type = quiet
     for sub in getattr(command, "commands", {}).values():
-        plain_arguments(sub)
+        prepared(sub)
     return command
 
 
@@ -205,8 +210,32 @@ class ShgGroup(RecordingGroup):
     def __init__(self, **attrs: Any) -> None:
         super().__init__(**attrs)
         for command in self.commands.values():  # init and demo, built by Typer itself
-            plain_arguments(command)
+            prepared(command)
+        speak(self)
         self.commands = LazyCommands(self.commands, COMMANDS)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Runs the command line; a usage error is said in shg's words (exit 2)."""
+        from typer._click import exceptions
+
+        try:
+            code = super().main(*args, **{**kwargs, "standalone_mode": False})
+        except exceptions.NoArgsIsHelpError:  # its help is printed already
+            sys.exit(2)
+        except exceptions.UsageError as exc:
+            usage, error, hint = usage_error(exc, self.meta[PATH])
+            if usage:
+                message(usage)
+            message(_("Error: {message}").format(message=error))
+            message(_("Hint: {hint}").format(hint=hint))
+            sys.exit(exc.exit_code)
+        except exceptions.ClickException as exc:  # a file click could not open, …
+            message(_("Error: {message}").format(message=exc.format_message()))
+            sys.exit(exc.exit_code)
+        except typer.Abort:
+            message(_("Aborted."))
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
 
     def list_commands(self, ctx: Any) -> list[str]:
         return list(self.commands)  # names only: completing `shg fo` builds no group
@@ -217,7 +246,11 @@ class ShgGroup(RecordingGroup):
             message(_("Error: an argument holds bytes that are not text (UTF-8)"))
             message(_("Hint: type it again, or set the terminal's character encoding to UTF-8"))
             raise typer.Exit(1)
-        return super().make_context(info_name, args, *rest, **extra)
+        self.meta: dict[str, Any] = {PATH: "shg"}
+        ctx = super().make_context(info_name, args, *rest, **extra)
+        ctx.meta.setdefault(PATH, "shg")
+        self.meta = ctx.meta  # shared by every subcommand's context: what the line reached
+        return ctx
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -287,7 +320,7 @@ def root(
         str | None,
         typer.Option(
             "--db",
-            metavar="PATH",
+            metavar=_("PATH"),
             help=_("The database file (default: $SHG_DB, else the user data folder's shg.db)."),
             show_default=False,
         ),
@@ -302,19 +335,20 @@ def root(
     state["db"] = db
 
 
-@app.command()
+@app.command(help=_("Create the database with the default themes and settings."))
 @formats
 def init(
     county: Annotated[
-        str, typer.Option(metavar="NAME", help=_("The county's or region's name."))
+        str, typer.Option(metavar=_("NAME"), help=_("The county's or region's name."))
     ] = "",
     language: Annotated[
         str,
-        typer.Option(metavar="LANGUAGE", help=_("Language of the theme catalogue: sv, nb or en.")),
+        typer.Option(
+            metavar=_("LANGUAGE"), help=_("Language of the theme catalogue: sv, nb or en.")
+        ),
     ] = "sv",
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Create the database with the default themes and settings."""
     from shgroups.services.maintenance import shared_storage
     from shgroups.services.setup import init as do_init
 
@@ -344,7 +378,9 @@ def init(
         message(_("{db} is already an shg database; nothing changed.").format(db=result["db"]))
 
 
-@app.command()
+@app.command(
+    help=_("Build a demo database of made-up people in every state (never your real one).")
+)
 @formats
 def demo(
     path: Annotated[
@@ -357,17 +393,16 @@ def demo(
     scale: Annotated[
         str,
         typer.Option(
-            metavar="SCALE",
+            metavar=_("SCALE"),
             help=_(
                 "showcase (every state, small), or county or national "
                 "(large registers for benchmarks)."
             ),
         ),
     ] = "showcase",
-    seed: Annotated[int, typer.Option(metavar="N", help=_("Seed for county and national."))] = 1,
+    seed: Annotated[int, typer.Option(metavar=_("N"), help=_("Seed for county and national."))] = 1,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Build a demo database of made-up people in every state (never your real one)."""
     from shgroups.dates import today
     from shgroups.services.demo import build_demo, demo_default_path
 

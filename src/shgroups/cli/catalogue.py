@@ -144,87 +144,92 @@ def _retire_waiting(kind: str, name: str, date: str | None, yes: bool, fmt: Form
     render(THEME_RETIRED if kind == "theme" else AREA_RETIRED, result, fmt)
 
 
-@themes_app.command("list")
+@themes_app.command(
+    "list",
+    help=_("List themes with how many wait for each (first choice); retired ones with --retired."),
+)
 @formats
 def themes_list(
     retired: RetiredOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """List themes with how many wait for each (first choice); retired ones with --retired."""
     with store() as db:
         rows = service.list_themes(db, retired)
     render(_without_retired(THEMES, retired), rows, fmt)
 
 
-@themes_app.command("add")
+@themes_app.command("add", help=_("Add a theme."))
 @formats
 def themes_add(
-    name: Annotated[str, typer.Argument(metavar="NAME", help=_("The theme's name."))],
+    name: Annotated[str, typer.Argument(metavar=_("NAME"), help=_("The theme's name."))],
     alias: Annotated[
         list[str] | None,
-        typer.Option(metavar="NAME", help=_("Another name that should match (repeatable).")),
+        typer.Option(metavar=_("NAME"), help=_("Another name that should match (repeatable).")),
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Add a theme."""
     with store() as db:
         render(THEME, service.create_theme(db, name, alias or []), fmt)
 
 
-@themes_app.command("rename")
+@themes_app.command("rename", help=_("Rename a theme; the old name stays as an alias."))
 @formats
 def themes_rename(
-    old: Annotated[str, typer.Argument(metavar="THEME", help=_("The current name."))],
+    old: Annotated[str, typer.Argument(metavar=_("THEME"), help=_("The current name."))],
     new: Annotated[
         str,
-        typer.Argument(metavar="NAME", help=_("The new name (the old one keeps matching).")),
+        typer.Argument(metavar=_("NAME"), help=_("The new name (the old one keeps matching).")),
     ],
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Rename a theme; the old name stays as an alias."""
     with store() as db:
         render(RENAMED, service.rename_theme(db, old, new), fmt)
 
 
-@themes_app.command("retire")
+@themes_app.command(
+    "retire",
+    help=_(
+        "Retire a theme: no new registrations or groups; its history stays.\n\n"
+        "With people waiting for it, says how many and asks first: they keep "
+        "waiting."
+    ),
+)
 @formats
 def themes_retire(
-    name: Annotated[str, typer.Argument(metavar="THEME", help=_("The theme to retire."))],
+    name: Annotated[str, typer.Argument(metavar=_("THEME"), help=_("The theme to retire."))],
     date: DateOpt = None,
     yes: YesOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Retire a theme: no new registrations or groups; its history stays.
-
-    With people waiting for it, says how many and asks first: they keep waiting."""
     _retire_waiting("theme", name, date, yes, fmt)
 
 
-@themes_app.command("restore")
+@themes_app.command("restore", help=_("Take a retired theme back into use."))
 @formats
 def themes_restore(
-    name: Annotated[str, typer.Argument(metavar="THEME", help=_("The retired theme."))],
+    name: Annotated[str, typer.Argument(metavar=_("THEME"), help=_("The retired theme."))],
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Take a retired theme back into use."""
     with store() as db:
         render(THEME_RESTORED, service.restore(db, "theme", name), fmt)
 
 
-@areas_app.command("list")
+@areas_app.command(
+    "list",
+    help=_("List areas with how many wait in each (first choice); retired ones with --retired."),
+)
 @formats
 def areas_list(retired: RetiredOpt = False, fmt: Format = Format.TABLE) -> None:
-    """List areas with how many wait in each (first choice); retired ones with --retired."""
     with store() as db:
         rows = service.list_areas(db, retired)
     render(_without_retired(AREAS, retired), rows, fmt)
 
 
-@areas_app.command("add")
+@areas_app.command("add", help=_("Add an area."))
 @formats
 def areas_add(
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help=_("The area's name, e.g. Habo/Mullsjö."))
+        str, typer.Argument(metavar=_("NAME"), help=_("The area's name, e.g. Habo/Mullsjö."))
     ],
     digital: Annotated[bool, typer.Option("--digital", help=_("Groups meet online."))] = False,
     default: Annotated[
@@ -232,89 +237,96 @@ def areas_add(
     ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Add an area."""
     with store() as db:
         render(AREA, service.create_area(db, name, digital, default), fmt)
 
 
-@staff_app.command("add")
+@staff_app.command("add", help=_("Add a starter (igångsättare) or coordinator."))
 @formats
 def staff_add(
     name: Annotated[
-        str, typer.Argument(metavar="NAME", help=_("Their name as colleagues know it."))
+        str, typer.Argument(metavar=_("NAME"), help=_("Their name as colleagues know it."))
     ],
     role: Annotated[Role, typer.Option(help=_("What they do."))] = Role.STARTER,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Add a starter (igångsättare) or coordinator."""
     with store() as db:
         render(STAFF_ADDED, service.add_staff(db, name, role), fmt)
 
 
-@staff_app.command("list")
+@staff_app.command(
+    "list",
+    help=_("List staff with the number of active groups they start; retired ones with --retired."),
+)
 @formats
 def staff_list(retired: RetiredOpt = False, fmt: Format = Format.TABLE) -> None:
-    """List staff with the number of active groups they start; retired ones with --retired."""
     with store() as db:
         rows = service.list_staff(db, retired)
     render(_without_retired(STAFF, retired), rows, fmt)
 
 
-AreaArg = Annotated[str, typer.Argument(metavar="AREA", help=_("The area's name."))]
-StaffArg = Annotated[str, typer.Argument(metavar="NAME", help=_("The staff member's name."))]
+AreaArg = Annotated[str, typer.Argument(metavar=_("AREA"), help=_("The area's name."))]
+StaffArg = Annotated[str, typer.Argument(metavar=_("NAME"), help=_("The staff member's name."))]
 NewName = Annotated[
-    str, typer.Argument(metavar="NEW", help=_("The new name (the old one stops matching)."))
+    str, typer.Argument(metavar=_("NEW"), help=_("The new name (the old one stops matching)."))
 ]
 
 
-@areas_app.command("rename")
+@areas_app.command(
+    "rename", help=_("Rename an area; the old name no longer matches (areas keep no other names).")
+)
 @formats
 def areas_rename(old: AreaArg, new: NewName, fmt: Format = Format.TABLE) -> None:
-    """Rename an area; the old name no longer matches (areas keep no other names)."""
     with store() as db:
         render(AREA_RENAMED, service.rename(db, "area", old, new), fmt)
 
 
-@areas_app.command("retire")
+@areas_app.command(
+    "retire",
+    help=_(
+        "Retire an area: no new registrations or groups; its history stays.\n\n"
+        "With people waiting in it, says how many and asks first: they keep "
+        "waiting. The default area cannot be retired."
+    ),
+)
 @formats
 def areas_retire(
     name: AreaArg, date: DateOpt = None, yes: YesOpt = False, fmt: Format = Format.TABLE
 ) -> None:
-    """Retire an area: no new registrations or groups; its history stays.
-
-    With people waiting in it, says how many and asks first: they keep waiting. The default
-    area cannot be retired."""
     _retire_waiting("area", name, date, yes, fmt)
 
 
-@areas_app.command("restore")
+@areas_app.command("restore", help=_("Take a retired area back into use."))
 @formats
 def areas_restore(name: AreaArg, fmt: Format = Format.TABLE) -> None:
-    """Take a retired area back into use."""
     with store() as db:
         render(AREA_RESTORED, service.restore(db, "area", name), fmt)
 
 
-@areas_app.command("default")
+@areas_app.command(
+    "default", help=_("Make an area the default: the one a registration without --area is put in.")
+)
 @formats
 def areas_default(name: AreaArg, fmt: Format = Format.TABLE) -> None:
-    """Make an area the default: the one a registration without --area is put in."""
     with store() as db:
         render(AREA_DEFAULT, service.make_default(db, name), fmt)
 
 
-@staff_app.command("rename")
+@staff_app.command("rename", help=_("Rename a staff member; the old name no longer matches."))
 @formats
 def staff_rename(old: StaffArg, new: NewName, fmt: Format = Format.TABLE) -> None:
-    """Rename a staff member; the old name no longer matches."""
     with store() as db:
         render(STAFF_RENAMED, service.rename(db, "staff", old, new), fmt)
 
 
-@staff_app.command("retire")
+@staff_app.command(
+    "retire",
+    help=_(
+        "Retire a staff member: no new groups; the groups they start keep them until handed over."
+    ),
+)
 @formats
 def staff_retire(name: StaffArg, date: DateOpt = None, fmt: Format = Format.TABLE) -> None:
-    """Retire a staff member: no new groups; the groups they start keep them until handed over."""
     with store() as db:
         result = service.retire_staff(db, name, when(date).isoformat())
     render(STAFF_RETIRED, result, fmt)
@@ -332,9 +344,10 @@ def staff_retire(name: StaffArg, date: DateOpt = None, fmt: Format = Format.TABL
         )
 
 
-@staff_app.command("restore")
+@staff_app.command(
+    "restore", help=_("Take a retired staff member back: they can be given groups again.")
+)
 @formats
 def staff_restore(name: StaffArg, fmt: Format = Format.TABLE) -> None:
-    """Take a retired staff member back: they can be given groups again."""
     with store() as db:
         render(STAFF_RESTORED, service.restore(db, "staff", name), fmt)

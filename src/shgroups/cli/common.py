@@ -21,7 +21,7 @@ DateOpt = Annotated[
     str | None,
     typer.Option(
         "--date",
-        metavar="DATE",
+        metavar=_("DATE"),
         help=_("The day it happened: YYYY-MM-DD, today or yesterday (default: today)."),
     ),
 ]
@@ -29,7 +29,7 @@ AsOfOpt = Annotated[
     str | None,
     typer.Option(
         "--as-of",
-        metavar="DATE",
+        metavar=_("DATE"),
         help=_("Answer as of this day: YYYY-MM-DD, today or yesterday (default: today)."),
     ),
 ]
@@ -68,6 +68,10 @@ def id_list(text: str) -> list[int]:
     return [int(part) for part in parts]
 
 
+# A yes, in any of shg's languages (the question shows the interface language's letter).
+YES = {"y", "yes", "j", "ja"}
+
+
 def ask(what: str, yes: bool, *, names_someone: bool = False) -> None:
     """Before a destructive change: say what it will change (`what`, on stderr); at a
     terminal ask, and go on only on a yes. `--yes` skips the question;
@@ -88,8 +92,11 @@ def ask(what: str, yes: bool, *, names_someone: bool = False) -> None:
             code="confirm.needed",
         )
     try:
-        agreed = typer.confirm(_("Go ahead?"), default=False, err=True)
+        answer = typer.prompt(
+            _("Go ahead? [y/N]"), default="", show_default=False, prompt_suffix=" ", err=True
+        )
     except typer.Abort:
-        agreed = False
+        answer = ""
+    agreed = answer.strip().casefold() in YES
     if not agreed:
         raise Conflict(_("you said no; nothing was changed"), "", code="confirm.declined")

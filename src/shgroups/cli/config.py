@@ -29,13 +29,18 @@ LANGUAGE = View(
 )
 
 
-@app.command("language")
+@app.command(
+    "language",
+    help=_(
+        "The language shg speaks to you: $SHG_LANG, else your choice, else the computer's locale."
+    ),
+)
 @formats
 def language(
     chosen: Annotated[
         str | None,
         typer.Argument(
-            metavar="LANGUAGE",
+            metavar=_("LANGUAGE"),
             help=_("sv (svenska), nb (norsk bokmål; also no, nn) or en; left out: show it."),
             show_default=False,
         ),
@@ -45,7 +50,6 @@ def language(
     ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """The language shg speaks to you: $SHG_LANG, else your choice, else the computer's locale."""
     before = service.own_choice()
     if clear or chosen is not None:
         service.choose(None if clear else chosen)

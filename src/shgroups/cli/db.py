@@ -92,10 +92,11 @@ ROWS = View(
 )
 
 
-@app.command("check")
+@app.command(
+    "check", help=_("Check integrity, foreign keys, file modes, schema version and file system.")
+)
 @formats
 def check(fmt: Format = Format.TABLE) -> None:
-    """Check integrity, foreign keys, file modes, schema version and file system."""
     from shgroups.storage import resolve_path
 
     latest: list[Path] = []
@@ -161,13 +162,13 @@ def _check_hint(report: service.Checked, latest: list[Path], folder: Path) -> st
     ).format(folder=folder.absolute())
 
 
-@app.command("backup")
+@app.command("backup", help=_("Write a consistent, private copy of the live database."))
 @formats
 def backup(
     path: Annotated[
         Path | None,
         typer.Argument(
-            metavar="PATH",
+            metavar=_("PATH"),
             help=_(
                 "Where to write it (default: a dated file beside the database, "
                 "or in $SHG_BACKUP_DIR)."
@@ -178,12 +179,11 @@ def backup(
     keep: Annotated[
         int | None,
         typer.Option(
-            metavar="N", help=_("Keep only the newest N dated backups."), show_default=False
+            metavar=_("N"), help=_("Keep only the newest N dated backups."), show_default=False
         ),
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Write a consistent, private copy of the live database."""
     with store() as db:
         result = service.backup(db, path, keep)
     render(BACKED_UP, result, fmt)
@@ -217,12 +217,22 @@ def _restore_question(shown: service.ToRestore) -> str:
     return "\n".join(lines)
 
 
-@app.command("restore")
+@app.command(
+    "restore",
+    help=_(
+        "Replace the register with a verified backup; keeps the current one and"
+        " its erasures.\n\nShows what the backup holds beside the register now, "
+        "and asks first (--yes: do not ask). The current register is kept as a "
+        "backup, its audit carried across and its erasures done again on the "
+        "restored rows. A damaged register is set aside under a new name (never"
+        " deleted) and a new one built from the backup in its place."
+    ),
+)
 @formats
 def restore(
     path: Annotated[
         Path,
-        typer.Argument(metavar="PATH", help=_("The backup to restore."), show_default=False),
+        typer.Argument(metavar=_("PATH"), help=_("The backup to restore."), show_default=False),
     ],
     yes: YesOpt = False,
     force: Annotated[
@@ -234,12 +244,6 @@ def restore(
     ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Replace the register with a verified backup; keeps the current one and its erasures.
-
-    Shows what the backup holds beside the register now, and asks first (--yes: do not ask).
-    The current register is kept as a backup, its audit carried across and its erasures done
-    again on the restored rows. A damaged register is set aside under a new name (never
-    deleted) and a new one built from the backup in its place."""
     from shgroups.cli.retention import writable
     from shgroups.storage import resolve_path
 
@@ -330,10 +334,12 @@ def _restore_damaged(
         )
 
 
-@app.command("info")
+@app.command(
+    "info",
+    help=_("Where the database is, its size, schema version, rows per table and the last backup."),
+)
 @formats
 def info(fmt: Format = Format.TABLE) -> None:
-    """Where the database is, its size, schema version, rows per table and the last backup."""
     with store() as db:
         result = service.info(db)
     render(INFO, result, fmt)

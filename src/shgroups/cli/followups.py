@@ -17,7 +17,7 @@ from shgroups.services import followups as service
 app = typer.Typer(help=_("Follow-ups of running groups."), no_args_is_help=True)
 
 GroupArg = Annotated[
-    int, typer.Argument(metavar="GROUP", help=_("The group id."), show_default=False)
+    int, typer.Argument(metavar=_("GROUP"), help=_("The group id."), show_default=False)
 ]
 
 
@@ -69,20 +69,22 @@ REMOVED = View(
 )
 
 
-@app.command("due")
+@app.command(
+    "due",
+    help=_("Groups to follow up this week: overdue first (red), then due this week (yellow)."),
+)
 @formats
 def due(
     as_of: AsOfOpt = None,
     week: Annotated[
         str | None,
-        typer.Option(metavar="WEEK", help=_("An ISO week instead, e.g. 2026-W48.")),
+        typer.Option(metavar=_("WEEK"), help=_("An ISO week instead, e.g. 2026-W48.")),
     ] = None,
     starter: Annotated[
-        str | None, typer.Option(metavar="NAME", help=_("Only this starter's groups."))
+        str | None, typer.Option(metavar=_("NAME"), help=_("Only this starter's groups."))
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Groups to follow up this week: overdue first (red), then due this week (yellow)."""
     if as_of and week:
         raise InvalidInput(
             _("give --as-of or --week, not both"),
@@ -96,19 +98,19 @@ def due(
     render(view, rows, fmt, week=iso_week(day))
 
 
-@app.command("add")
+@app.command("add", help=_("Record a follow-up done; the next one is counted from this date."))
 @formats
 def add(
     group_id: GroupArg,
     date: DateOpt = None,
     outcome: Annotated[Outcome, typer.Option(help=_("How the group is doing."))] = Outcome.OK,
     method: Annotated[
-        str | None, typer.Option(metavar="HOW", help=_("phone, visit, e-mail …"))
+        str | None, typer.Option(metavar=_("HOW"), help=_("phone, visit, e-mail …"))
     ] = None,
     note: Annotated[
         str | None,
         typer.Option(
-            metavar="NOTE", help=_("A short note about the group (no names, no health details).")
+            metavar=_("NOTE"), help=_("A short note about the group (no names, no health details).")
         ),
     ] = None,
     force: Annotated[
@@ -122,7 +124,6 @@ def add(
     ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Record a follow-up done; the next one is counted from this date."""
     with store() as db:
         result = service.add_followup(
             db, group_id, when(date), today(), outcome, method, note, force
@@ -132,7 +133,10 @@ def add(
         message(_("When the members have stopped: shg groups end {group}").format(**result))
 
 
-@app.command("remove")
+@app.command(
+    "remove",
+    help=_("Remove a follow-up recorded by mistake; the next one is counted as before it."),
+)
 @formats
 def remove(
     group_id: GroupArg,
@@ -140,7 +144,7 @@ def remove(
         str | None,
         typer.Option(
             "--date",
-            metavar="DATE",
+            metavar=_("DATE"),
             help=_(
                 "The follow-up done on this day (default: the last one); of several that "
                 "day, the one recorded last."
@@ -149,7 +153,6 @@ def remove(
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Remove a follow-up recorded by mistake; the next one is counted as before it."""
     with store() as db:
         result = service.remove_followup(db, group_id, when(date) if date else None, today())
     render(REMOVED, result, fmt)

@@ -22,20 +22,20 @@ sessions_app = typer.Typer(
 )
 
 GroupArg = Annotated[
-    int, typer.Argument(metavar="GROUP", help=_("The group id."), show_default=False)
+    int, typer.Argument(metavar=_("GROUP"), help=_("The group id."), show_default=False)
 ]
 RegArg = Annotated[
     int,
-    typer.Argument(metavar="REGISTRATION", help=_("The registration id."), show_default=False),
+    typer.Argument(metavar=_("REGISTRATION"), help=_("The registration id."), show_default=False),
 ]
 StarterOpt = Annotated[
-    str | None, typer.Option(metavar="NAME", help=_("The starter (igångsättare)."))
+    str | None, typer.Option(metavar=_("NAME"), help=_("The starter (igångsättare)."))
 ]
 SessionsOpt = Annotated[
     int | None,
     typer.Option(
         "--starter-sessions",
-        metavar="N",
+        metavar=_("N"),
         help=_(
             "Starter sessions planned (left out: the county's setting when starting a group, "
             "unchanged when changing one)."
@@ -46,7 +46,7 @@ WeeksOpt = Annotated[
     int | None,
     typer.Option(
         "--followup-weeks",
-        metavar="N",
+        metavar=_("N"),
         help=_(
             "Weeks between follow-ups (left out: the county's setting when starting a group, "
             "unchanged when changing one)."
@@ -58,18 +58,18 @@ WeeksOpt = Annotated[
 WeekdayOpt = Annotated[
     str | None,
     typer.Option(
-        metavar="DAY",
+        metavar=_("DAY"),
         help=_("The day it meets: monday … sunday, or 1–7 (empty: not set)."),
     ),
 ]
 TimeOpt = Annotated[
     str | None,
-    typer.Option(metavar="HH:MM", help=_("The time it meets, e.g. 18:30 (empty: not set).")),
+    typer.Option(metavar=_("HH:MM"), help=_("The time it meets, e.g. 18:30 (empty: not set).")),
 ]
 VenueOpt = Annotated[
     str | None,
     typer.Option(
-        metavar="PLACE",
+        metavar=_("PLACE"),
         help=_("Where it meets: a place, never a person, e.g. 'Stadsbiblioteket, rum 2'."),
     ),
 ]
@@ -286,7 +286,7 @@ SESSION_REMOVED = View(
     ),
     said=(
         N_("Removed starter session {number} ({date}) of group {group}."),
-        N_("Group {group} is {group_status}: {sessions_held} of {of} starter sessions held."),
+        N_("Group {group} ({group_status}): {sessions_held} of {of} starter sessions held."),
     ),
     note="`number`, `date`: the session removed; `renumbered`: later sessions now one lower",
 )
@@ -330,7 +330,13 @@ ALMOST = View(
 )
 
 
-@app.command("ready")
+@app.command(
+    "ready",
+    help=_(
+        "Propose the groups that can start now: enough people waiting for one "
+        "theme in one area (from the county's min_size to max_size)."
+    ),
+)
 @formats
 def ready(
     as_of: AsOfOpt = None,
@@ -353,8 +359,6 @@ def ready(
     ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Propose the groups that can start now: enough people waiting for one theme in one area
-    (from the county's min_size to max_size)."""
     if contacts and almost:
         raise InvalidInput(
             _("give --contacts or --almost, not both"),
@@ -405,20 +409,22 @@ def _proposal_contacts(db: Any, proposals: list[Any]) -> list[dict[str, Any]]:
     ]
 
 
-@app.command("start")
+@app.command(
+    "start", help=_("Start a group, or plan it for a later day: its members are no longer waiting.")
+)
 @formats
 def start(
     theme: Annotated[
-        str, typer.Option(metavar="THEME", help=_("The group's theme."), show_default=False)
+        str, typer.Option(metavar=_("THEME"), help=_("The group's theme."), show_default=False)
     ],
     area: Annotated[
         str | None,
-        typer.Option(metavar="AREA", help=_("The area (default: the default area).")),
+        typer.Option(metavar=_("AREA"), help=_("The area (default: the default area).")),
     ] = None,
     members: Annotated[
         str | None,
         typer.Option(
-            metavar="REGISTRATIONS",
+            metavar=_("REGISTRATIONS"),
             help=_("Registration ids, e.g. 3,7,12 (default: the first proposal)."),
         ),
     ] = None,
@@ -433,7 +439,7 @@ def start(
         str | None,
         typer.Option(
             "--date",
-            metavar="DATE",
+            metavar=_("DATE"),
             help=_(
                 "The day it starts: YYYY-MM-DD, today or yesterday (default: today); "
                 "a day after today plans it."
@@ -443,7 +449,6 @@ def start(
     force: ForceOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Start a group, or plan it for a later day: its members are no longer waiting."""
     with store() as db:
         result = service.start_group(
             db,
@@ -464,40 +469,43 @@ def start(
     render(PLANNED if result["planned"] else STARTED, result, fmt)
 
 
-@app.command("list")
+@app.command("list", help=_("List groups (a planned one shows as planned until its start date)."))
 @formats
 def list_(
     status: Annotated[
         GroupStatus | None, typer.Option(help=_("Only groups in this state."))
     ] = None,
     starter: Annotated[
-        str | None, typer.Option(metavar="NAME", help=_("Only this starter's groups."))
+        str | None, typer.Option(metavar=_("NAME"), help=_("Only this starter's groups."))
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """List groups (a planned one shows as planned until its start date)."""
     with store() as db:
         render(GROUPS, service.list_groups(db, status, starter, today()), fmt)
 
 
-@app.command("show")
+@app.command(
+    "show",
+    help=_("Show a group: when and where it meets, members, starter sessions and follow-ups."),
+)
 @formats
 def show(group_id: GroupArg, fmt: Format = Format.TABLE) -> None:
-    """Show a group: when and where it meets, members, starter sessions and follow-ups."""
     with store() as db:
         render(GROUP_SHOW, service.show_group(db, group_id, today()), fmt)
 
 
-@app.command("contacts")
+@app.command(
+    "contacts",
+    help=_("Who to ring: the current members' names, phones and e-mail addresses (not audited)."),
+)
 @formats
 def contacts(group_id: GroupArg, fmt: Format = Format.TABLE) -> None:
-    """Who to ring: the current members' names, phones and e-mail addresses (not audited)."""
     with store() as db:
         members = service.group_contacts(db, group_id)
     render(CONTACTS, members, fmt, group=group_id)
 
 
-@app.command("add-member")
+@app.command("add-member", help=_("Place a waiting person in a group that has a seat."))
 @formats
 def add_member(
     group_id: GroupArg,
@@ -506,13 +514,14 @@ def add_member(
     force: ForceOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Place a waiting person in a group that has a seat."""
     with store() as db:
         result = service.add_member(db, group_id, reg_id, when(date), today(), force)
     render(MEMBER_ADDED, result, fmt)
 
 
-@app.command("remove-member")
+@app.command(
+    "remove-member", help=_("Take someone out of a group (they leave, or go back to waiting).")
+)
 @formats
 def remove_member(
     group_id: GroupArg,
@@ -530,13 +539,18 @@ def remove_member(
     ] = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Take someone out of a group (they leave, or go back to waiting)."""
     with store() as db:
         result = service.remove_member(db, group_id, reg_id, when(date), today(), requeue)
     render(MEMBER_REMOVED, result, fmt)
 
 
-@app.command("set")
+@app.command(
+    "set",
+    help=_(
+        "Change a group's plan: its start, starter sessions (while starting), "
+        "follow-ups, starter, openness, when and where it meets."
+    ),
+)
 @formats
 def set_(
     group_id: GroupArg,
@@ -549,7 +563,7 @@ def set_(
     venue: Annotated[
         str | None,
         typer.Option(
-            metavar="PLACE",
+            metavar=_("PLACE"),
             help=_("Where it meets: a place, never a person (empty: not set)."),
         ),
     ] = None,
@@ -557,14 +571,12 @@ def set_(
         str | None,
         typer.Option(
             "--start-date",
-            metavar="DATE",
+            metavar=_("DATE"),
             help=_("Move its start (a plan changed), until its first starter session."),
         ),
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Change a group's plan: its start, starter sessions (while starting), follow-ups, starter,
-    openness, when and where it meets."""
     with store() as db:
         before = service.get_group(db, group_id, today())
         group = service.set_group(
@@ -594,25 +606,25 @@ def set_(
         message(_("Nothing to change: group {id} already says so.").format(id=group_id))
 
 
-@app.command("end")
+@app.command("end", help=_("End a group (the members decided to stop)."))
 @formats
 def end(group_id: GroupArg, date: DateOpt = None, fmt: Format = Format.TABLE) -> None:
-    """End a group (the members decided to stop)."""
     with store() as db:
         render(ENDED, service.end_group(db, group_id, when(date), today()), fmt)
 
 
-@sessions_app.command("add")
+@sessions_app.command(
+    "add", help=_("Record a starter session; after the last one the group runs on its own.")
+)
 @formats
 def sessions_add(
     group_id: GroupArg,
     date: DateOpt = None,
     attended: Annotated[
-        int | None, typer.Option(metavar="N", help=_("How many members came."))
+        int | None, typer.Option(metavar=_("N"), help=_("How many members came."))
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Record a starter session; after the last one the group runs on its own."""
     with store() as db:
         result = service.add_session(db, group_id, when(date), today(), attended)
     render(SESSION, result, fmt)
@@ -624,21 +636,23 @@ def sessions_add(
         )
 
 
-@sessions_app.command("remove")
+@sessions_app.command(
+    "remove",
+    help=_("Remove a starter session recorded by mistake; the group's status goes back with it."),
+)
 @formats
 def sessions_remove(
     group_id: GroupArg,
     number: Annotated[
         int | None,
         typer.Argument(
-            metavar="NUMBER",
+            metavar=_("NUMBER"),
             help=_("The session's number (default: the last); later ones move up one."),
             show_default=False,
         ),
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Remove a starter session recorded by mistake; the group's status goes back with it."""
     with store() as db:
         result = service.remove_session(db, group_id, number, today())
     render(SESSION_REMOVED, result, fmt)

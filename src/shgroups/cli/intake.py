@@ -17,7 +17,7 @@ from shgroups.cli.output import (
     start_command,
 )
 from shgroups.dates import today
-from shgroups.enums import Gender, RegistrationStatus
+from shgroups.enums import Gender, RegistrationStatus, label
 from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import corrections, expiry
 from shgroups.services import intake as service
@@ -32,16 +32,16 @@ app = typer.Typer(
 
 IdArg = Annotated[
     int,
-    typer.Argument(metavar="REGISTRATION", help=_("The registration id."), show_default=False),
+    typer.Argument(metavar=_("REGISTRATION"), help=_("The registration id."), show_default=False),
 ]
 ThemeOpt = Annotated[
-    str | None, typer.Option(metavar="THEME", help=_("Only this theme (any choice)."))
+    str | None, typer.Option(metavar=_("THEME"), help=_("Only this theme (any choice)."))
 ]
 
 # Options `intake add` and `intake edit` share.
 GenderOpt = Annotated[Gender | None, typer.Option(help=_("For the statistics only."))]
 BirthYearOpt = Annotated[
-    int | None, typer.Option(metavar="YEAR", help=_("Birth year (statistics only)."))
+    int | None, typer.Option(metavar=_("YEAR"), help=_("Birth year (statistics only)."))
 ]
 NewThemeOpt = Annotated[
     bool, typer.Option("--new-theme", help=_("Create the theme if it does not exist yet."))
@@ -87,7 +87,9 @@ def _as_read(reg: dict[str, Any]) -> dict[str, Any]:
     """A registration as a person reads it: status with its date, each stay in a group."""
     return {
         **reg,
-        "status": f"{reg['status']} ({reg['status_date']})",
+        "status": _("{status} ({date})").format(
+            status=label(reg["status"]), date=reg["status_date"]
+        ),
         "groups": [
             _("{group} ({joined_on} – {left})").format(left=g["left_on"] or _("now"), **g)
             for g in reg["groups"]
@@ -153,23 +155,23 @@ CONFIRMED = View(
 LEFT_WAITING = View(
     "intake withdraw, intake refer",
     ("id", "status"),
-    said=(N_("Registration {id} is now {status}."),),
+    said=(N_("Registration {id} now has the status {status}."),),
 )
 
 
-@app.command("add")
+@app.command("add", help=_("Register someone waiting for a theme; says when a group can start."))
 @formats
 def add(
     name: Annotated[
         str,
         typer.Option(
-            metavar="NAME", help=_("Name or alias (a first name is enough)."), show_default=False
+            metavar=_("NAME"), help=_("Name or alias (a first name is enough)."), show_default=False
         ),
     ],
     theme: Annotated[
         str,
         typer.Option(
-            metavar="THEME",
+            metavar=_("THEME"),
             help=_("The theme they wait for (first choice)."),
             show_default=False,
         ),
@@ -177,36 +179,40 @@ def add(
     area: Annotated[
         str | None,
         typer.Option(
-            metavar="AREA", help=_("Where (default: the default area)."), show_default=False
+            metavar=_("AREA"), help=_("Where (default: the default area)."), show_default=False
         ),
     ] = None,
     also_theme: Annotated[
         list[str] | None,
         typer.Option(
-            "--also-theme", metavar="THEME", help=_("Another theme they would join (repeatable).")
+            "--also-theme",
+            metavar=_("THEME"),
+            help=_("Another theme they would join (repeatable)."),
         ),
     ] = None,
     also_area: Annotated[
         list[str] | None,
         typer.Option(
-            "--also-area", metavar="AREA", help=_("Another area they would go to (repeatable).")
+            "--also-area", metavar=_("AREA"), help=_("Another area they would go to (repeatable).")
         ),
     ] = None,
-    phone: Annotated[str | None, typer.Option(metavar="PHONE", help=_("Phone number."))] = None,
-    email: Annotated[str | None, typer.Option(metavar="E-MAIL", help=_("E-mail address."))] = None,
+    phone: Annotated[str | None, typer.Option(metavar=_("PHONE"), help=_("Phone number."))] = None,
+    email: Annotated[
+        str | None, typer.Option(metavar=_("E-MAIL"), help=_("E-mail address."))
+    ] = None,
     gender: GenderOpt = None,
     birth_year: BirthYearOpt = None,
     source: Annotated[
         str | None,
         typer.Option(
-            metavar="SOURCE",
+            metavar=_("SOURCE"),
             help=_("How they found us: one of the county's sources (see `shg settings show`)."),
         ),
     ] = None,
     note: Annotated[
         str | None,
         typer.Option(
-            metavar="NOTE",
+            metavar=_("NOTE"),
             help=_("A short practical note (never health details or id numbers)."),
         ),
     ] = None,
@@ -227,7 +233,7 @@ def add(
         int | None,
         typer.Option(
             "--same-person",
-            metavar="REGISTRATION",
+            metavar=_("REGISTRATION"),
             help=_(
                 "The same person as that registration (same name and phone): one identity, "
                 "exported and erased together."
@@ -245,7 +251,6 @@ def add(
     force: ForceOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Register someone waiting for a theme; says when a group can start."""
     with store() as db:
         result = service.add_registration(
             db,
@@ -307,7 +312,9 @@ class Shown(StrEnum):
     ALL = "all"
 
 
-@app.command("list")
+@app.command(
+    "list", help=_("List registrations, longest waiting first (by default those waiting).")
+)
 @formats
 def list_(
     status: Annotated[
@@ -322,12 +329,12 @@ def list_(
     ] = None,
     theme: ThemeOpt = None,
     area: Annotated[
-        str | None, typer.Option(metavar="AREA", help=_("Only this area (any choice)."))
+        str | None, typer.Option(metavar=_("AREA"), help=_("Only this area (any choice)."))
     ] = None,
     search: Annotated[
         str | None,
         typer.Option(
-            metavar="TEXT",
+            metavar=_("TEXT"),
             help=_(
                 "Only people whose name (any case, any accents), phone number (however "
                 "written) or e-mail address holds TEXT."
@@ -337,47 +344,46 @@ def list_(
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """List registrations, longest waiting first (by default those waiting)."""
     if status is None:  # who waits; a person searched for, whatever became of them
         status = Shown.ALL if search is not None else Shown.WAITING
     chosen = None if status is Shown.ALL else status.value
     which = {
         Shown.WAITING: _("waiting (--status all lists every registration)"),
         Shown.ALL: _("all"),
-    }.get(status, status.value)
+    }.get(status, label(status.value))
     with store() as db:
         found = service.list_registrations(db, chosen, theme, area, search)
     render(REGISTRATIONS, found, fmt, which=which)
 
 
-@app.command("show")
+@app.command("show", help=_("Show one registration in full."))
 @formats
 def show(reg_id: IdArg, fmt: Format = Format.TABLE) -> None:
-    """Show one registration in full."""
     with store() as db:
         render(REGISTRATION, service.show_registration(db, reg_id), fmt)
 
 
-@app.command("confirm")
+@app.command(
+    "confirm", help=_("Record that a waiting person still wants a group (renews their retention).")
+)
 @formats
 def confirm(reg_id: IdArg, date: DateOpt = None, fmt: Format = Format.TABLE) -> None:
-    """Record that a waiting person still wants a group (renews their retention)."""
     with store() as db:
         render(CONFIRMED, service.confirm(db, reg_id, when(date), today()), fmt)
 
 
-@app.command("withdraw")
+@app.command(
+    "withdraw", help=_("Take a waiting registration off the list (they no longer want a group).")
+)
 @formats
 def withdraw(reg_id: IdArg, date: DateOpt = None, fmt: Format = Format.TABLE) -> None:
-    """Take a waiting registration off the list (they no longer want a group)."""
     with store() as db:
         render(LEFT_WAITING, service.withdraw(db, reg_id, when(date), today()), fmt)
 
 
-@app.command("refer")
+@app.command("refer", help=_("Record that a waiting person was referred elsewhere (never why)."))
 @formats
 def refer(reg_id: IdArg, date: DateOpt = None, fmt: Format = Format.TABLE) -> None:
-    """Record that a waiting person was referred elsewhere (never why)."""
     with store() as db:
         render(LEFT_WAITING, service.refer(db, reg_id, when(date), today()), fmt)
 
@@ -422,38 +428,40 @@ def _given(values: list[str] | None) -> tuple[str, ...] | None:
     return tuple(v for v in values if v.strip())
 
 
-@app.command("edit")
+@app.command(
+    "edit", help=_("Correct a registration (name, phone, e-mail and note: for all the person's).")
+)
 @formats
 def edit(
     reg_id: IdArg,
     name: Annotated[
-        str | None, typer.Option(metavar="NAME", help=_("The right name or alias."))
+        str | None, typer.Option(metavar=_("NAME"), help=_("The right name or alias."))
     ] = None,
     phone: Annotated[
         str | None,
-        typer.Option(metavar="PHONE", help=_('The right phone number ("" clears it).')),
+        typer.Option(metavar=_("PHONE"), help=_('The right phone number ("" clears it).')),
     ] = None,
     email: Annotated[
         str | None,
-        typer.Option(metavar="E-MAIL", help=_('The right e-mail address ("" clears it).')),
+        typer.Option(metavar=_("E-MAIL"), help=_('The right e-mail address ("" clears it).')),
     ] = None,
     note: Annotated[
         str | None,
-        typer.Option(metavar="NOTE", help=_('The right note ("" clears it).')),
+        typer.Option(metavar=_("NOTE"), help=_('The right note ("" clears it).')),
     ] = None,
     theme: Annotated[
         str | None,
-        typer.Option(metavar="THEME", help=_("The right theme (first choice; while waiting).")),
+        typer.Option(metavar=_("THEME"), help=_("The right theme (first choice; while waiting).")),
     ] = None,
     area: Annotated[
         str | None,
-        typer.Option(metavar="AREA", help=_("The right area (first choice; while waiting).")),
+        typer.Option(metavar=_("AREA"), help=_("The right area (first choice; while waiting).")),
     ] = None,
     also_theme: Annotated[
         list[str] | None,
         typer.Option(
             "--also-theme",
-            metavar="THEME",
+            metavar=_("THEME"),
             help=_(
                 "The alternative themes, all of them (repeatable; they replace the ones "
                 'recorded; --also-theme "" clears them).'
@@ -464,7 +472,7 @@ def edit(
         list[str] | None,
         typer.Option(
             "--also-area",
-            metavar="AREA",
+            metavar=_("AREA"),
             help=_(
                 "The alternative areas, all of them (repeatable; they replace the ones "
                 'recorded; --also-area "" clears them).'
@@ -476,7 +484,7 @@ def edit(
     source: Annotated[
         str | None,
         typer.Option(
-            metavar="SOURCE",
+            metavar=_("SOURCE"),
             help=_('How they found us: one of the county\'s sources ("" clears it).'),
         ),
     ] = None,
@@ -484,7 +492,7 @@ def edit(
         str | None,
         typer.Option(
             "--date",
-            metavar="DATE",
+            metavar=_("DATE"),
             help=_("The right registration date: YYYY-MM-DD, today or yesterday."),
             show_default=False,
         ),
@@ -494,7 +502,6 @@ def edit(
     force: ForceOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Correct a registration (name, phone, e-mail and note: for all the person's)."""
     change = corrections.RegistrationEdit(
         name=name,
         phone=phone,
@@ -552,7 +559,10 @@ REINSTATED = View(
 )
 
 
-@app.command("reinstate")
+@app.command(
+    "reinstate",
+    help=_("Put a withdrawn or referred registration back in the queue (counts as confirmed)."),
+)
 @formats
 def reinstate(
     reg_id: IdArg,
@@ -560,7 +570,7 @@ def reinstate(
         str | None,
         typer.Option(
             "--date",
-            metavar="DATE",
+            metavar=_("DATE"),
             help=_(
                 "A new registration date, the day they came back (default: the original "
                 "one, so they keep their place in the queue)."
@@ -570,7 +580,6 @@ def reinstate(
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Put a withdrawn or referred registration back in the queue (counts as confirmed)."""
     with store() as db:
         result = corrections.reinstate(
             db, reg_id, when(date) if date is not None else None, today()
@@ -631,20 +640,22 @@ STALE = View(
 )
 
 
-@app.command("stale")
+@app.command(
+    "stale",
+    help=_("Waiting people whose registration expires soon, with phone and e-mail: a call list."),
+)
 @formats
 def stale(
     within: Annotated[
         int,
         typer.Option(
-            metavar="DAYS",
+            metavar=_("DAYS"),
             help=_("Those whose registration expires within this many days (default: 30)."),
             show_default=False,
         ),
     ] = 30,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Waiting people whose registration expires soon, with phone and e-mail: a call list."""
     from datetime import timedelta
 
     day = today()

@@ -40,6 +40,9 @@ HEADERS = {
     "note": N_("Note"),
 }
 
+# Columns holding one of the register's fixed values (enums.LABELS), shown in words.
+LABELLED = {"status", "shown_status", "group_status", "outcome", "role", "gender"}
+
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
 WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method", "value"}
 # Never shortened: what a coordinator must type again (a setting's name).
@@ -241,7 +244,7 @@ def show(view: View, data: Any, **params: Any) -> None:
     """What a person reads: sentences on stderr, label: value lines, or a table."""
     seen = view.for_table(data) if view.for_table else data
     if view.said:
-        values = {**{key: _cell(value) for key, value in seen.items()}, **params}
+        values = {**{key: _cell(value, key) for key, value in seen.items()}, **params}
         for text in view.said:
             if isinstance(text, tuple):
                 singular, plural, count = text
@@ -252,7 +255,7 @@ def show(view: View, data: Any, **params: Any) -> None:
         return
     if not view.many and isinstance(seen, dict):  # else a record shown as a table (settings)
         title = _(view.title).format(**{**seen, **params}) if view.title else None
-        fields([(_(header), seen.get(key)) for key, header in view.headers()], title)
+        fields([(_(header), _cell(seen.get(key), key)) for key, header in view.headers()], title)
         for key, part in view.parts:
             show(part, data[key], **params)
         return
@@ -265,7 +268,11 @@ def show(view: View, data: Any, **params: Any) -> None:
     )
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, key: str = "") -> str:
+    if key in LABELLED and isinstance(value, str):
+        from shgroups.enums import label
+
+        return label(value)
     if value is None or value == []:
         return "–"
     if isinstance(value, bool):
@@ -297,24 +304,25 @@ def table(
     grid = Table(title=heading, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
     for key, header in columns:
         wraps = key in WRAPPING
-        whole = max((len(_cell(row.get(key))) for row in rows), default=0) if key in WHOLE else None
+        whole = max((len(_cell(row.get(key))) for row in rows), default=0) if key in WHOLE else 0
         grid.add_column(
             header,
             no_wrap=not wraps,
             overflow="fold" if wraps else "ellipsis",
-            min_width=whole,
+            # a header's words are never broken ("Igangsetter" is longer than "Starter")
+            min_width=max(whole, *(len(word) for word in header.split())),
         )
     for row in rows:
         # Text, not markup: a name such as "Anna [/b]" is shown as typed.
         grid.add_row(
-            *(Text(_cell(row.get(key))) for key, _h in columns),
+            *(Text(_cell(row.get(key), key)) for key, _h in columns),
             style=row_style(row) if row_style else None,
         )
     console.print(grid)
 
 
-def fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
-    """A record shown as label: value lines."""
+def fields(pairs: Sequence[tuple[str, str]], title: str | None = None) -> None:
+    """A record shown as label: value lines (each value as `_cell` shows it)."""
     from rich.console import Console
 
     console = Console(highlight=False)
@@ -322,7 +330,7 @@ def fields(pairs: Sequence[tuple[str, Any]], title: str | None = None) -> None:
         console.print(title, style="bold", markup=False)
     width = max(len(label) for label, _v in pairs)
     for label, value in pairs:
-        console.print(f"  {label:<{width}}  {_cell(value)}", markup=False)
+        console.print(f"  {label:<{width}}  {value}", markup=False)
 
 
 def _shape_text(view: View) -> str:

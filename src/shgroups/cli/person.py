@@ -10,7 +10,6 @@ from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.cli.retention import checkpoint_owed, scrubbed, writable
 from shgroups.dates import today
 from shgroups.i18n import _, counted, ngettext
-from shgroups.services import letter
 from shgroups.services import persons as service
 from shgroups.storage import Store
 
@@ -22,7 +21,7 @@ app = typer.Typer(
 IdArg = Annotated[
     int,
     typer.Argument(
-        metavar="REGISTRATION",
+        metavar=_("REGISTRATION"),
         help=_("Any registration id of the person (the one intake add printed)."),
         show_default=False,
     ),
@@ -46,14 +45,17 @@ ERASED = View(
 )
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=_("Everything held about one person: identity, registrations, groups, audit entries."),
+)
 @formats
 def export(
     reg_id: IdArg,
     out: Annotated[
         Path | None,
         typer.Option(
-            metavar="PATH",
+            metavar=_("PATH"),
             help=_(
                 "Write JSON to this file and readable text beside it (.txt), both private (0600)."
             ),
@@ -62,7 +64,6 @@ def export(
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Everything held about one person: identity, registrations, groups, audit entries."""
     with store() as db:
         export = service.export_person(db, reg_id, today(), out)
     if not export.audited:
@@ -73,9 +74,10 @@ def export(
             )
         )
     if out is not None:
-        message(_("Wrote {files}.").format(files=" and ".join(map(str, export.files))))
+        data, readable = export.files
+        message(_("Wrote {data} and {letter}.").format(data=data, letter=readable))
     elif fmt is Format.TABLE:  # a letter, not a table: what a person asked for reads as one
-        print(letter.export_text(export.doc), end="")
+        print(export.letter, end="")
     else:
         render(EXPORT, export.doc, fmt)
 
@@ -121,23 +123,30 @@ def _erased(result: service.Erased, fmt: Format) -> None:
         checkpoint_owed(result)
 
 
-@app.command("erase")
+@app.command(
+    "erase",
+    help=_(
+        "Erase who a person is (name, contact, notes) for good; statistics "
+        "facts stay.\n\nShows whose identity goes and asks first (--yes: do not "
+        "ask)."
+    ),
+)
 @formats
 def erase(reg_id: IdArg, yes: YesOpt = False, fmt: Format = Format.TABLE) -> None:
-    """Erase who a person is (name, contact, notes) for good; statistics facts stay.
-
-    Shows whose identity goes and asks first (--yes: do not ask)."""
     with store() as db:
         shown = _ask(db, reg_id, yes, withdrawn=False)
         _erased(service.erase_person(db, reg_id, today(), expected=shown), fmt)
 
 
-@app.command("withdraw-consent")
+@app.command(
+    "withdraw-consent",
+    help=_(
+        "The person withdraws consent: their identity is erased.\n\nShows whose "
+        "identity goes and asks first (--yes: do not ask)."
+    ),
+)
 @formats
 def withdraw_consent(reg_id: IdArg, yes: YesOpt = False, fmt: Format = Format.TABLE) -> None:
-    """The person withdraws consent: their identity is erased.
-
-    Shows whose identity goes and asks first (--yes: do not ask)."""
     with store() as db:
         shown = _ask(db, reg_id, yes, withdrawn=True)
         _erased(service.withdraw_consent(db, reg_id, today(), expected=shown), fmt)

@@ -9,9 +9,14 @@ import typer
 from shgroups.cli.common import YesOpt, ask, state, store, when
 from shgroups.cli.output import Format, View, formats, message, render
 from shgroups.dates import today
+from shgroups.enums import action_label
 from shgroups.i18n import N_, _, ngettext
 from shgroups.services import persons as service
 from shgroups.storage import Store, resolve_path
+
+# Two commands of the root (`shg purge`, `shg audit`), declared here; cli/__init__ takes each
+# by its name from this app.
+commands = typer.Typer()
 
 PURGED = View(
     "purge",
@@ -33,49 +38,6 @@ PURGED = View(
     "left before `left_before`; waiting registrations last confirmed before "
     "`unconfirmed_before` expire",
 )
-# What each audited action means, in plain words for the table (scripts get the codes).
-ACTIONS = {
-    "registration.add": N_("registered"),
-    "registration.confirm": N_("confirmed, still waiting"),
-    "registration.waiting": N_("back in the queue"),
-    "registration.placed": N_("placed in a group"),
-    "registration.withdrawn": N_("withdrawn"),
-    "registration.referred": N_("referred elsewhere"),
-    "registration.expired": N_("expired: not confirmed in time"),
-    "registration.left-group": N_("left a group"),
-    "person.export": N_("personal data exported (access request)"),
-    "person.erase": N_("identity erased"),
-    "person.consent-withdrawn": N_("consent withdrawn, identity erased"),
-    "person.purge": N_("identity erased by the retention rules"),
-    "person.erase-again": N_("identity erased again after a restore"),
-    "purge.run": N_("retention rules applied"),
-    "group.start": N_("group started"),
-    "group.add-member": N_("member added"),
-    "group.remove-member": N_("member removed"),
-    "group.set": N_("group changed"),
-    "group.end": N_("group ended"),
-    "session.add": N_("starter session recorded"),
-    "followup.add": N_("follow-up recorded"),
-    "theme.add": N_("theme added"),
-    "theme.rename": N_("theme renamed"),
-    "theme.retire": N_("theme retired"),
-    "area.add": N_("area added"),
-    "staff.add": N_("staff member added"),
-    "settings.set": N_("setting changed"),
-    "db.restore": N_("register restored from a backup"),
-    "theme.restore": N_("theme taken back into use"),
-    "area.rename": N_("area renamed"),
-    "area.retire": N_("area retired"),
-    "area.restore": N_("area taken back into use"),
-    "area.default": N_("area made the default"),
-    "staff.rename": N_("staff member renamed"),
-    "staff.retire": N_("staff member retired"),
-    "staff.restore": N_("staff member taken back"),
-    "registration.edit": N_("corrected"),
-    "registration.reinstate": N_("back in the queue (reinstated)"),
-    "session.remove": N_("starter session removed (recorded by mistake)"),
-    "followup.remove": N_("follow-up removed (recorded by mistake)"),
-}
 
 
 def _readable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -86,7 +48,7 @@ def _readable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         {
             **row,
             "at": datetime.fromisoformat(row["at"]).astimezone().strftime("%Y-%m-%d %H:%M"),
-            "action": _(ACTIONS[row["action"]]) if row["action"] in ACTIONS else row["action"],
+            "action": action_label(row["action"]),
         }
         for row in rows
     ]
@@ -209,6 +171,13 @@ def _summary(result: service.Purged, done: bool) -> list[str]:
     return lines
 
 
+@commands.command(
+    "purge",
+    help=_(
+        "Apply the retention rules: expire unconfirmed waiting registrations, erase old "
+        "identities.\n\nWithout --dry-run it shows what goes and asks first (--yes: do not ask)."
+    ),
+)
 @formats
 def purge(
     dry_run: Annotated[bool, typer.Option("--dry-run", help=_("Only show what would go."))] = False,
@@ -216,7 +185,7 @@ def purge(
         Path | None,
         typer.Option(
             "--archive-to",
-            metavar="PATH",
+            metavar=_("PATH"),
             help=_("First write what is removed to this private file."),
             show_default=False,
         ),
@@ -224,9 +193,6 @@ def purge(
     yes: YesOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Apply the retention rules: expire unconfirmed waiting registrations, erase old identities.
-
-    Without --dry-run it shows what goes and asks first (--yes: do not ask)."""
     with store() as db:
         if dry_run:
             result = service.purge(db, today(), True)
@@ -252,23 +218,25 @@ def purge(
     checkpoint_owed(result)
 
 
+@commands.command("audit", help=_("Who changed what and when (record ids only, never names)."))
 @formats
 def audit(
     since: Annotated[
         str | None,
-        typer.Option(metavar="DATE", help=_("Only from this day, YYYY-MM-DD."), show_default=False),
+        typer.Option(
+            metavar=_("DATE"), help=_("Only from this day, YYYY-MM-DD."), show_default=False
+        ),
     ] = None,
     person: Annotated[
         int | None,
         typer.Option(
-            metavar="REGISTRATION",
+            metavar=_("REGISTRATION"),
             help=_("Only the records of the person behind this registration."),
             show_default=False,
         ),
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Who changed what and when (record ids only, never names)."""
     with store() as db:
         rows = service.list_audit(db, when(since, "since") if since else None, person)
     render(AUDIT, rows, fmt)

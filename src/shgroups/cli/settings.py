@@ -33,34 +33,36 @@ SETTINGS = View(
 )
 
 
-@app.command("show")
+@app.command("show", help=_("Show the settings."))
 @formats
 def show(fmt: Format = Format.TABLE) -> None:
-    """Show the settings."""
     with store() as db:
         render(SETTINGS, service.get_settings(db), fmt)
 
 
-@app.command("set")
+@app.command(
+    "set",
+    help=_(
+        "Change one setting; a value outside what is allowed is refused, with "
+        'the rule.\n\nPrints the change ("min_size: 5 → 6"). Switching '
+        "legal_basis says what changes and asks first (--yes: do not ask)."
+    ),
+)
 @formats
 def set_(
     key: Annotated[
         str,
         typer.Argument(
-            metavar="SETTING",
+            metavar=_("SETTING"),
             help=_("The setting's name: {names}.").format(
                 names=", ".join(setting.name for setting in service.SPEC)
             ),
         ),
     ],
-    value: Annotated[str, typer.Argument(metavar="VALUE", help=_("The new value."))],
+    value: Annotated[str, typer.Argument(metavar=_("VALUE"), help=_("The new value."))],
     yes: YesOpt = False,
     fmt: Format = Format.TABLE,
 ) -> None:
-    """Change one setting; a value outside what is allowed is refused, with the rule.
-
-    Prints the change ("min_size: 5 → 6"). Switching legal_basis says what changes and asks
-    first (--yes: do not ask)."""
     from shgroups.cli.retention import writable
 
     with store() as db:

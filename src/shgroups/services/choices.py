@@ -24,7 +24,9 @@ def one_of(kind: type[E], value: str, field: str) -> E:
     except ValueError:
         values = [member.value for member in kind]
         raise InvalidInput(
-            _("unknown {what} {value!r}").format(what=field_label(field), value=value),
+            _("{value!r} is not one of the choices for {what}").format(
+                what=field_label(field), value=value
+            ),
             _("use one of: {values}").format(values=", ".join(values)),
             code=f"{field}.unknown",
             field=field,

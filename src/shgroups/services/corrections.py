@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, TypedDict
 
 from shgroups.dates import not_after_today, not_before_latest
-from shgroups.enums import RegistrationStatus
+from shgroups.enums import RegistrationStatus, label
 from shgroups.errors import Conflict, InvalidInput
 from shgroups.i18n import _
 from shgroups.names import name_key
@@ -193,9 +193,9 @@ def _refuse_choice_change(store: Store, reg: dict[str, Any], field: str) -> None
         )
     raise Conflict(
         _(
-            "registration {id} is {status}: only a waiting registration's theme and area are "
-            "changed"
-        ).format(id=reg["id"], status=reg["status"]),
+            "registration {id} is not waiting (status: {status}): only a waiting "
+            "registration's theme and area are changed"
+        ).format(id=reg["id"], status=label(reg["status"])),
         _("put it back in the queue first"),
         code="edit.not_waiting",
         field=field,
@@ -397,10 +397,12 @@ def edit(store: Store, reg_id: int, change: RegistrationEdit, today: date) -> Ed
                 mine = duplicate in reg_ids
                 if mine or not change.force:
                     raise Conflict(
-                        _(
-                            "registration {other} of the same person is already for this theme"
+                        (
+                            _("registration {other} of the same person is already for this theme")
                             if mine
-                            else "this would look like registration {other}: same name, same theme"
+                            else _(
+                                "this would look like registration {other}: same name, same theme"
+                            )
                         ).format(other=duplicate),
                         _("one registration per person and theme is enough")
                         if mine

@@ -90,8 +90,8 @@ def add_followup(
         group = get_group(store, group_id)
         if group["status"] == GroupStatus.STARTING:
             raise Conflict(
-                _("group {id} is {status}: follow-ups start after the starter phase").format(
-                    id=group_id, status=group["status"]
+                _("group {id} is still starting: follow-ups start after the starter phase").format(
+                    id=group_id
                 ),
                 _("follow up the groups that run"),
                 code="followup.group_starting",

@@ -10,7 +10,7 @@ from typing import Any, TypedDict
 
 from shgroups import phones
 from shgroups.dates import not_after_today, not_before_latest
-from shgroups.enums import Gender, RegistrationStatus
+from shgroups.enums import Gender, RegistrationStatus, label
 from shgroups.errors import Conflict, InvalidInput, NotFound, ShgError
 from shgroups.freetext import check_free_text
 from shgroups.i18n import _
@@ -736,7 +736,9 @@ def waiting_registration(store: Store, reg_id: int, hint: str, on: date) -> dict
     reg = get_registration(store, reg_id)
     if reg["status"] != RegistrationStatus.WAITING:
         raise Conflict(
-            _("registration {id} is {status}, not waiting").format(id=reg_id, status=reg["status"]),
+            _("registration {id} is not waiting (status: {status})").format(
+                id=reg_id, status=label(reg["status"])
+            ),
             hint,
             code="registration.not_waiting",
             id=reg_id,
@@ -804,8 +806,8 @@ def confirm(store: Store, reg_id: int, on: date, today: date) -> Confirmed:
             RegistrationStatus.REFERRED,
         ):
             raise Conflict(
-                _("registration {id} is {status}, not waiting").format(
-                    id=reg_id, status=reg["status"]
+                _("registration {id} is not waiting (status: {status})").format(
+                    id=reg_id, status=label(reg["status"])
                 ),
                 _("a withdrawn or referred registration waits again when it is reinstated"),
                 code="confirm.left_queue",
@@ -865,7 +867,9 @@ def _leave_waiting(
             )
         if reg["status"] != RegistrationStatus.WAITING:
             raise Conflict(
-                _("registration {id} is already {status}").format(id=reg_id, status=reg["status"]),
+                _("registration {id} already has the status {status}").format(
+                    id=reg_id, status=label(reg["status"])
+                ),
                 _("only waiting registrations can be withdrawn or referred"),
                 code="registration.not_waiting",
                 id=reg_id,

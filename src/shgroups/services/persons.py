@@ -143,6 +143,7 @@ class ExportDoc(PersonRecord):
 
 class Export(NamedTuple):
     doc: ExportDoc
+    letter: str  # the letter to the person, in the county's language
     files: list[Path]  # written, when --out was given
     audited: bool  # False on a write-protected database file
 
@@ -167,17 +168,19 @@ def export_person(store: Store, reg_id: int, today: date, out: Path | None = Non
         person_id, reg_ids = _person_of(store, reg_id)
         if audited:
             store.audit("person.export", "registration", reg_id)
+        settings = get_settings(store)
         doc: ExportDoc = {
             "exported_on": today.isoformat(),
-            "county": get_settings(store)["county"],
+            "county": settings["county"],
             "registration": reg_id,
             **person_record(store, person_id, reg_ids),
         }
+        text = letter.export_text(doc, settings)
         if out is not None:
             text_path = out.with_suffix(".txt.txt" if out.suffix == ".txt" else ".txt")
             staged.write(out, letter.export_json(doc))
-            staged.write(text_path, letter.export_text(doc))
-    return Export(doc, staged.paths, audited)
+            staged.write(text_path, text)
+    return Export(doc, text, staged.paths, audited)
 
 
 # --- erasure ---------------------------------------------------------------------------------
