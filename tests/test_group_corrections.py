@@ -246,7 +246,7 @@ def test_a_session_recorded_twice_is_removed(run: Run, db: Path) -> None:
     before = json.loads(run("groups", "show", "1", "--json").stdout)
     result = run("sessions", "remove", "1")
     assert "Removed starter session 3 (2026-10-14) of group 1." in result.stderr
-    assert "Group 1 is starting: 2 of 4 starter sessions held." in result.stderr
+    assert "Group 1 (starting): 2 of 4 starter sessions held." in result.stderr
     after = json.loads(run("groups", "show", "1", "--json").stdout)
     assert [s["date"] for s in after["sessions"]] == ["2026-10-06", "2026-10-13"]
     assert after["sessions_held"] == before["sessions_held"] - 1
@@ -326,7 +326,7 @@ def test_a_follow_up_on_a_given_day_is_removed(run: Run, db: Path) -> None:
     run("followups", "add", "1", "--date", "2026-11-20", "--note", "second", "--force")
     run("followups", "add", "1", "--date", "2026-11-20", "--note", "again", "--force")
     result = run("followups", "remove", "1", "--date", "2026-11-20")
-    assert "Removed the follow-up of group 1 on 2026-11-20 (outcome: ok)." in result.stderr
+    assert "Removed the follow-up of group 1 on 2026-11-20 (outcome: going well)." in result.stderr
     assert "Group 1: next follow-up due 2027-01-01." in result.stderr
     assert "1 other follow-up is still recorded on 2026-11-20." in result.stderr
     shown = json.loads(run("groups", "show", "1", "--json").stdout)

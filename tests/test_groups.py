@@ -139,7 +139,7 @@ def test_start_refuses_people_not_waiting_or_not_wanting_the_theme(run: Run, db:
         "1,2,3,4,5",
         code=1,
     )
-    assert "registration 5 is withdrawn" in result.stderr
+    assert "registration 5 is not waiting (status: withdrawn)" in result.stderr
     result = start(
         run,
         "--members",

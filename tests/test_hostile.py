@@ -252,7 +252,7 @@ def test_restoring_leaves_nothing_beside_the_backup(run: Run, db: Path, tmp_path
 
 def test_the_audit_table_speaks_plainly(run: Run, tmp_path: Path) -> None:
     """Every action the demo register records is shown in words; scripts keep the codes."""
-    from shgroups.cli.retention import ACTIONS
+    from shgroups.enums import ACTIONS
 
     demo = tmp_path / "demo.db"
     run("demo", str(demo))

@@ -196,6 +196,40 @@ def test_the_weekly_routine_has_no_english_sentence_left(tmp_path: Path, languag
     assert "registration.add" not in text and "also_areas" not in text
 
 
+# Prints the help of every command and group, in the language the process speaks.
+EVERY_HELP = """
+import sys
+from typer.testing import CliRunner
+sys.path.insert(0, sys.argv[1])
+import cli_reference
+from shgroups.cli import app
+runner = CliRunner()
+paths = [[]] + [path for path, _command in cli_reference.commands()]
+paths += sorted({tuple(path[:1]) for path in paths if len(path) > 1}, key=str)
+for path in paths:
+    result = runner.invoke(app, [*path, "-h"])
+    assert result.exit_code == 0, (path, result.output)
+    print(result.stdout)
+"""
+
+
+@pytest.mark.parametrize("language", ["sv", "nb"])
+def test_every_help_screen_is_translated(tmp_path: Path, language: str) -> None:
+    env = {**os.environ, "SHG_LANG": language, "COLUMNS": "200", "TERMINAL_WIDTH": "200"}
+    result = subprocess.run(
+        [sys.executable, "-c", EVERY_HELP, str(ROOT / "docs")],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("╭─") > 100  # every command's panels
+    left = [sentence for sentence in _english_sentences() if sentence in result.stdout]
+    assert left == [], left
+    assert "[default:" not in result.stdout and "[required]" not in result.stdout
+
+
 @pytest.mark.parametrize(
     ("county_language", "authority", "day"),
     [("sv", "IMY", "24 november 2026"), ("nb", "Datatilsynet", "24. november 2026")],

@@ -232,7 +232,7 @@ def test_withdraw_and_refer(run: Run, db: Path) -> None:
     shown = json.loads(run("intake", "show", "2", "--json").stdout)
     assert (shown["status"], shown["status_date"]) == ("referred", "2026-11-20")
     result = run("intake", "withdraw", "1", code=1)
-    assert "already withdrawn" in result.stderr
+    assert "already has the status withdrawn" in result.stderr
 
 
 def test_bad_contact_details_are_refused_without_echoing_them(run: Run, db: Path) -> None:

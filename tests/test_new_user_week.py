@@ -190,7 +190,7 @@ def test_a_new_coordinators_year_in_region_jonkoping(run: Run, environment: Path
     assert "there is no group 9" in mistake("sessions", "remove", "9")
     said = shg("sessions", "remove", "1")
     assert "Removed starter session 3 (2026-09-23) of group 1." in said.stderr
-    assert "Group 1 is starting: 2 of 4 starter sessions held." in said.stderr
+    assert "Group 1 (starting): 2 of 4 starter sessions held." in said.stderr
     after = data("groups", "show", "1")
     assert after == before
     assert (after["status"], after["sessions_held"]) == ("starting", 2)

@@ -49,7 +49,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert readme_block("Running the tests") in (ROOT / ".ci" / "run").read_text("utf-8")
 
 
-def test_wheel_ships_the_theme_catalogue(tmp_path: Path) -> None:
+def test_wheel_ships_the_theme_catalogue_and_the_translations(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
         capture_output=True,
@@ -61,6 +61,9 @@ def test_wheel_ships_the_theme_catalogue(tmp_path: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
     assert "shgroups/data/themes.json" in names
     assert "shgroups/cli/__init__.py" in names
+    # the translations, compiled by the build hook: a fresh `pip install .` speaks Swedish
+    for language in ("sv", "nb"):
+        assert f"shgroups/locale/{language}/LC_MESSAGES/shg.mo" in names
 
 
 def test_lint_and_types() -> None:
@@ -70,8 +73,8 @@ def test_lint_and_types() -> None:
     ruff = Path(sys.executable).parent / "ruff"
     mypy = Path(sys.executable).parent / "mypy"
     for command in (
-        [ruff, "check", "src", "tests", "docs", "bench"],
-        [ruff, "format", "--check", "src", "tests", "docs", "bench"],
+        [ruff, "check", "src", "tests", "docs", "bench", "tools", "hatch_build.py"],
+        [ruff, "format", "--check", "src", "tests", "docs", "bench", "tools", "hatch_build.py"],
         [mypy],
     ):
         result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)

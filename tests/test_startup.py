@@ -84,7 +84,7 @@ def test_lazy_commands_build_each_on_first_look_up(monkeypatch: pytest.MonkeyPat
 
 
 def test_a_mistyped_command_is_suggested(run: Run) -> None:
-    assert "Did you mean 'followups'" in run("folowups", code=2).stderr
+    assert "did you mean 'followups'" in run("folowups", code=2).stderr
 
 
 @pytest.mark.parametrize("argv", [[], ["followups"], ["followups", "due"], ["db", "check"]])

@@ -29,6 +29,7 @@ def field_label(field: str) -> str:
         "email": _("the e-mail address"),
         "source": _("the source"),
         "note": _("the note"),
+        "venue": _("the venue"),
         "method": _("the method"),
         "theme": _("the theme name"),
         "area": _("the area name"),

@@ -344,7 +344,11 @@ def init(
     language: Annotated[
         str,
         typer.Option(
-            metavar=_("LANGUAGE"), help=_("Language of the theme catalogue: sv, nb or en.")
+            metavar=_("LANGUAGE"),
+            help=_(
+                "The county's language, sv, nb or en: the theme names, the default area, and "
+                "what shg writes for others (letters)."
+            ),
         ),
     ] = "sv",
     fmt: Format = Format.TABLE,

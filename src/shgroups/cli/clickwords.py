@@ -102,7 +102,12 @@ def reason(text: str) -> str:
     for pattern, sentence in REASONS:
         found = re.fullmatch(pattern, text.strip(), re.DOTALL)
         if found:
-            return _(sentence).format(**found.groupdict())
+            parts = found.groupdict()
+            if "choices" in parts:  # as help offers them: the words of the interface language
+                parts["choices"] = re.sub(
+                    r"'([^']*)'", lambda m: repr(typed_label(m.group(1))), parts["choices"]
+                )
+            return _(sentence).format(**parts)
     return text
 
 
@@ -116,17 +121,16 @@ def usage_error(exc: Any, path: str) -> tuple[str, str, str]:
     if ctx is not None:
         path = ctx.command_path
     usage = ctx.get_usage() if ctx is not None else ""
-    param = getattr(exc, "param", None)
-    where = _param_name(param) if param is not None else None
-    if isinstance(exc, exceptions.MissingParameter) and where:
+    param: Any = getattr(exc, "param", None)
+    if isinstance(exc, exceptions.MissingParameter) and param is not None:
         error = (
             _("missing argument {name}")
             if param.param_type_name == "argument"
             else _("missing option {name}")
-        ).format(name=where)
-    elif isinstance(exc, exceptions.BadParameter) and where:
+        ).format(name=_param_name(param))
+    elif isinstance(exc, exceptions.BadParameter) and param is not None:
         error = _("invalid value for {name}: {reason}").format(
-            name=where, reason=reason(exc.message)
+            name=_param_name(param), reason=reason(exc.message)
         )
     else:
         error = reason(exc.message)

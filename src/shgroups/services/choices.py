@@ -8,7 +8,7 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import TypeVar
 
-from shgroups.enums import typed_value
+from shgroups.enums import typed_label, typed_value
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _
 from shgroups.text import field_label
@@ -27,7 +27,7 @@ def one_of(kind: type[E], value: str, field: str) -> E:
             _("{value!r} is not one of the choices for {what}").format(
                 what=field_label(field), value=value
             ),
-            _("use one of: {values}").format(values=", ".join(values)),
+            _("use one of: {values}").format(values=", ".join(map(typed_label, values))),
             code=f"{field}.unknown",
             field=field,
             value=value,

@@ -46,7 +46,10 @@ SPEC = (
     Setting(
         "language",
         "sv",
-        lambda: _("language the theme catalogue was loaded in at init"),
+        lambda: _(
+            "the county's language: of what shg writes for others (the access letter) and of "
+            "the theme catalogue loaded at init"
+        ),
         choices=("sv", "nb", "en"),
     ),
     Setting(
