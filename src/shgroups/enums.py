@@ -51,6 +51,11 @@ LABELS = {
     "woman": N_("woman"), "man": N_("man"), "other": N_("other"),
     "starter": N_("starter"), "coordinator": N_("coordinator"),
     "all": N_("all"),  # the lists' filter for every status
+    "consent": N_("consent"), "public-task": N_("public task"),  # a registration's legal basis
+    # what an audited action was done to
+    "registration": N_("registration"), "group": N_("group"), "theme": N_("theme"),
+    "area": N_("area"), "staff": N_("staff member"), "settings": N_("settings"),
+    "db": N_("register"), "purge": N_("retention rules"),
 }  # fmt: skip
 
 

@@ -27,6 +27,8 @@ LANGUAGES = ("en", "sv", "nb")  # English is the source text; sv and nb are tran
 # Language tags that reach a catalogue: Norwegian in any of its names reaches bokmål (shg
 # has no nynorsk catalogue; a nynorsk reader reads bokmål more easily than Swedish).
 _ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "sv": "sv", "en": "en"}
+# and the languages' own names, as a coordinator may type them (`shg config language svenska`)
+_ALIASES |= {"svenska": "sv", "norsk": "nb", "bokmål": "nb", "bokmal": "nb", "english": "en"}
 
 
 def normalise(tag: str | None) -> str | None:

@@ -390,6 +390,7 @@ def demo(
     path: Annotated[
         str | None,
         typer.Argument(
+            metavar=_("PATH"),
             help=_("Where to build the demo (default: $SHG_DEMO_DB or shg-demo.db)."),
             show_default=False,
         ),

@@ -55,7 +55,7 @@ REASONS = [
     (r"Option '(?P<option>[^']*)' does not take a value\.", N_("{option} takes no value")),
     (r"Got unexpected extra argument\(s\) \((?P<words>.*)\)", N_("too many arguments: {words}")),
     (r"(?P<value>.*) is not one of (?P<choices>.*)\.", N_("{value} is not one of {choices}")),
-    (r"(?P<value>.*) is not a valid integer\.", N_("{value} is not a whole number")),
+    (r"(?P<value>.*) is not a valid int(eger)?\.", N_("{value} is not a whole number")),
     (r"(?P<value>.*) is not in the range (?P<range>.*)\.", N_("{value} is not in {range}")),
 ]
 
@@ -72,6 +72,8 @@ def speak(command: Any) -> None:
         choices = [str(choice) for choice in getattr(param.type, "choices", None) or ()]
         if param.param_type_name == "option" and any(c in LABELS for c in choices):
             param.metavar = f"<{'|'.join(typed_label(c) for c in choices)}>"
+            # its default too, as a word the coordinator would type ("[default: bra]")
+            param._get_default_string = partial(_default_word, param)
 
 
 def _format_usage(command: Any, ctx: Any, formatter: Any) -> None:
@@ -88,6 +90,10 @@ def _format_help(command: Any, ctx: Any, formatter: Any) -> None:
         if param.help in OWN_HELP:
             param.help = _(OWN_HELP[param.help])
     type(command).format_help(command, ctx, formatter)
+
+
+def _default_word(param: Any, **_how: Any) -> str:
+    return typed_label(str(getattr(param.default, "value", param.default)))
 
 
 def _help_option(command: Any, made: Any, ctx: Any) -> Any:
@@ -139,6 +145,11 @@ def usage_error(exc: Any, path: str) -> tuple[str, str, str]:
         hint = _("--db goes right after shg: shg --db PATH {command} …").format(
             command=path.removeprefix("shg ")
         )
+    elif exc.message.startswith("Got unexpected extra argument"):
+        hint = _(
+            'a value with spaces needs quotes, e.g. --date "i dag" or --phone "070-123 45 67"; '
+            "`{command} -h` shows how to use it"
+        ).format(command=path)
     elif possibilities:
         hint = _("did you mean {options}? `{command} -h` lists the options").format(
             options=", ".join(sorted(possibilities)), command=path

@@ -41,12 +41,19 @@ HEADERS = {
 }
 
 # Columns holding one of the register's fixed values (enums.LABELS), shown in words.
-LABELLED = {"status", "shown_status", "group_status", "outcome", "role", "gender"}
+LABELLED = {
+    "status",
+    "shown_status",
+    "group_status",
+    "outcome",
+    "role",
+    "gender",
+    "basis",
+    "entity",
+}
 
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
 WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method", "value"}
-# Never shortened: what a coordinator must type again (a setting's name).
-WHOLE = {"key"}
 
 
 class View(NamedTuple):
@@ -301,16 +308,25 @@ def table(
             console.print(heading)
         console.print(Text(empty))
         return
-    grid = Table(title=heading, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False)
+    grid = Table(
+        title=heading, title_justify="left", box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False
+    )
+    # No word is broken and nothing is cut: each column is at least as wide as its header's
+    # longest word ("Igangsetter") and, for what never wraps (ids, dates, counts, statuses),
+    # as its widest value; free text wraps between words. A table that cannot fit so is
+    # printed wider than the terminal rather than cut (Swedish and Norwegian headers are long).
+    least_total = 0
     for key, header in columns:
         wraps = key in WRAPPING
-        whole = max((len(_cell(row.get(key))) for row in rows), default=0) if key in WHOLE else 0
+        cells = [_cell(row.get(key), key) for row in rows]
+        words = [w for text in cells for w in (text.split() if wraps else [text])]
+        least = max([len(w) for w in header.split()] + [min(len(w), 24) for w in words])
+        least_total += least
         grid.add_column(
             header,
             no_wrap=not wraps,
             overflow="fold" if wraps else "ellipsis",
-            # a header's words are never broken ("Igangsetter" is longer than "Starter")
-            min_width=max(whole, *(len(word) for word in header.split())),
+            min_width=least,
         )
     for row in rows:
         # Text, not markup: a name such as "Anna [/b]" is shown as typed.
@@ -318,6 +334,9 @@ def table(
             *(Text(_cell(row.get(key), key)) for key, _h in columns),
             style=row_style(row) if row_style else None,
         )
+    needed = least_total + 3 * (len(columns) - 1)  # each column's padding, the space between
+    if needed > console.width:  # a margin: rich's widths are not quite its minimum
+        console = Console(highlight=False, width=needed + len(columns))
     console.print(grid)
 
 

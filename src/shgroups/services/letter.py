@@ -93,14 +93,18 @@ def _letter(doc: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
                 status=label(reg["status"]), day=day(reg["status_date"])
             ),
         ]
-        if reg.get("gender") or reg.get("birth_year"):
-            lines.append(
-                "    "
-                + _("For the statistics only: {gender}, born {year}").format(
-                    gender=label(reg["gender"]) if reg.get("gender") else "–",
-                    year=reg.get("birth_year") or "–",
-                )
-            )
+        gender = label(reg["gender"]) if reg.get("gender") else None
+        year = reg.get("birth_year")
+        if gender and year:
+            stats = _("For the statistics only: {gender}, born {year}")
+        elif gender:
+            stats = _("For the statistics only: {gender}")
+        elif year:
+            stats = _("For the statistics only: born {year}")
+        else:
+            stats = ""
+        if stats:
+            lines.append("    " + stats.format(gender=gender, year=year))
         if reg.get("source"):
             lines.append("    " + _("How you found us: {source}").format(source=reg["source"]))
         if reg.get("confirmed_on"):
@@ -184,12 +188,13 @@ def _letter(doc: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
         ),
         "  "
         + _(
-            "If you think we handle your data wrongly, you can complain to {authority} ({address})."
+            "If you think we handle your data wrongly, you can complain to {authority}, {address}."
         ).format(authority=name, address=address),
         "",
         _("What was done with your data, and when"),
     ]
     lines += [f"  {day(a['at'])}: {action_label(a['action'])}" for a in doc["audit"]]
+    lines += ["", _("Kind regards,"), county]
     return "\n".join(_wrapped(line) for line in lines) + "\n"
 
 
