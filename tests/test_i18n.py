@@ -135,10 +135,10 @@ COUNTY = {"sv": ("sv", "Region Jönköpings län"), "nb": ("nb", "Viken fylkesko
 EXPECTED = {
     "sv": ["Användning:", "Flaggor", "Tema", "igångsättare", "Fel:", "Tips:", "Menade du",
            "Integritetsskyddsmyndigheten (IMY)", "27 november 2026", "Dina rättigheter",
-           "ingen sådan flagga", "väntar"],
+           "ingen sådan flagga", "väntar", "samtycke", "registrerad"],
     "nb": ["Bruk:", "Valg", "Tema", "Igangsetter", "Feil:", "Tips:", "Mente du",
            "Datatilsynet", "27. november 2026", "Dine rettigheter", "ikke noe slikt valg",
-           "venter"],
+           "venter", "samtykke", "interessemelding"],
 }  # fmt: skip
 
 
@@ -187,6 +187,8 @@ def test_the_weekly_routine_has_no_english_sentence_left(tmp_path: Path, languag
         run("followups", "due"),
         run("groups", "list"),
         run("person", "export", "1"),
+        run("intake", "show", "1"),
+        run("audit"),
     ]
     text = "\n".join(result.stdout + result.stderr for result in said)
     for word in EXPECTED[language]:
@@ -228,6 +230,9 @@ def test_every_help_screen_is_translated(tmp_path: Path, language: str) -> None:
     left = [sentence for sentence in _english_sentences() if sentence in result.stdout]
     assert left == [], left
     assert "[default:" not in result.stdout and "[required]" not in result.stdout
+    # a choice's values and default as the coordinator would type them
+    assert {"sv": "[standard: bra]", "nb": "[standard: bra]"}[language] in result.stdout
+    assert {"sv": "<kvinna|man|annat>", "nb": "<kvinne|mann|annet>"}[language] in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -267,6 +272,8 @@ def test_the_locale_decides_when_nothing_else_does(tmp_path: Path) -> None:
         (["intake", "add", "--gender", "x"], "ogiltigt värde för --gender: 'x' är inte ett av"),
         (["grups"], "inget sådant kommando: grups (menade du 'groups'?)"),
         (["intake", "add", "--db", "x"], "--db ska stå direkt efter shg"),
+        (["sessions", "add", "abc"], "ogiltigt värde för GRUPP: 'abc' är inte ett heltal"),
+        (["intake", "add", "--name", "A", "--theme", "B", "--date", "i", "dag"], "citattecken"),
     ],
 )
 def test_usage_errors_are_said_in_swedish(tmp_path: Path, args: list[str], swedish: str) -> None:

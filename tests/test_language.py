@@ -20,6 +20,7 @@ from shgroups import language
         ("nb", "nb"), ("nb_NO", "nb"), ("no", "nb"), ("no_NO", "nb"), ("nn", "nb"),
         ("nn_NO.UTF-8", "nb"), ("NB_no", "nb"), ("en_GB.UTF-8", "en"), ("en", "en"),
         ("C", None), ("C.UTF-8", None), ("POSIX", None), ("de_DE", None), ("", None),
+        ("svenska", "sv"), ("Norsk", "nb"), ("bokmål", "nb"), ("english", "en"),
     ],
 )  # fmt: skip
 def test_locale_tags_reach_the_languages_shg_speaks(tag: str, expected: str | None) -> None:

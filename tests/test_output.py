@@ -169,3 +169,15 @@ def test_json_keys_of_a_record_and_its_parts(register: Store) -> None:
     shown = shaped(groups_cli.GROUP_SHOW, {**group, "internal": 1})
     assert "internal" not in shown
     assert list(shown["sessions"][0]) == ["number", "date", "attended"]
+
+
+def test_a_narrow_terminal_cuts_no_date_and_breaks_no_word(run: Run, db: Path) -> None:
+    """Columns that never wrap keep their width; a table that cannot fit is printed wider."""
+    for number in range(1, 6):
+        run("intake", "add", "--consent", "--name", f"P{number}", "--theme", "Utmattning",
+            "--area", "Jönköping")  # fmt: skip
+    run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping", "--starter", "Eva Lind")
+    narrow = {"COLUMNS": "60", "TERMINAL_WIDTH": "60"}
+    listed = run("groups", "list", env=narrow).stdout
+    assert "Utmattning" in listed and "Jönköping" in listed and "Starter" in listed
+    assert TODAY in run("intake", "list", "--status", "all", env=narrow).stdout
