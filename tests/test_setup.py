@@ -56,8 +56,8 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
         "info_version": "1",
         "waiting_months": 12,
         "identity_months": 6,
-        "sources": "healthcare,1177,social-services,social-insurance,brochure,advert,friend,"
-        "church,web,other",
+        "sources": "vården,1177,socialtjänsten,försäkringskassan,broschyr,annons,vän,kyrkan,"
+        "webben,annat",
     }
     assert json.loads(run("settings", "set", "min_size", "4", "--json").stdout)["min_size"] == 4
     assert json.loads(run("settings", "show", "--json").stdout)["min_size"] == 4

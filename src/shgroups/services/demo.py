@@ -18,6 +18,7 @@ from shgroups.errors import Conflict, StorageError
 from shgroups.i18n import _
 from shgroups.services import catalogue, followups, groups, intake, setup
 from shgroups.services.intake import PersonInput, RegistrationInput
+from shgroups.services.settings import SOURCES
 from shgroups.storage import Store, create_db, open_db
 
 _NAMES = [
@@ -62,8 +63,8 @@ _NAMES = [
     "Samir",
     "Frida",
 ]
-# Keys from the default `sources` setting: a demo register uses the list a county starts with.
-DEMO_SOURCES = ["brochure", "healthcare", "social-insurance", "friend", "church", "advert", "1177"]
+# The demo is a Swedish county: its registrations name the sources such a county starts with.
+DEMO_SOURCES = SOURCES["sv"].split(",")
 
 
 class _Demo:

@@ -40,6 +40,16 @@ class Setting(NamedTuple):
 
 
 SOURCE_LONGEST = 40
+# The list of sources a county starts with, in the county's language: the words a coordinator
+# types (`--source vän`) and, in time, the rows of the yearly figures. Where people hear of
+# self-help groups differs too: 1177 and Försäkringskassan in Sweden, Helsenorge and NAV in
+# Norway.
+SOURCES = {
+    "sv": "vården,1177,socialtjänsten,försäkringskassan,broschyr,annons,vän,kyrkan,webben,annat",
+    "nb": "fastlege,helsenorge,nav,kommunen,brosjyre,annonse,venn,kirken,nett,annet",
+    "en": "healthcare,1177,social-services,social-insurance,brochure,advert,friend,church,web,"
+    "other",
+}
 
 SPEC = (
     Setting("county", "", lambda: _("the county's or region's name")),
@@ -107,7 +117,7 @@ SPEC = (
     # the facts when the person is erased.
     Setting(
         "sources",
-        "healthcare,1177,social-services,social-insurance,brochure,advert,friend,church,web,other",
+        SOURCES["sv"],
         lambda: _("how people find the groups: the sources a registration may name"),
     ),
 )
@@ -125,12 +135,19 @@ def _invalid(setting: Setting, value: object) -> InvalidInput:
     )
 
 
+def _example_sources() -> str:
+    """A few sources as a county speaking the interface language starts with."""
+    from shgroups.language import chosen
+
+    return ",".join(SOURCES.get(chosen(), SOURCES["en"]).split(",")[::4])
+
+
 def _source_entries(value: str) -> str:
     items = [clean(item) for item in value.split(",") if clean(item)]
     if not items:
         raise InvalidInput(
             _("sources must list at least one source"),
-            _("e.g. healthcare,friend,other"),
+            _("e.g. {sources}").format(sources=_example_sources()),
             code="setting.invalid",
             field="sources",
             setting="sources",
@@ -211,7 +228,15 @@ def seed_settings(store: Store, county: str, language: str) -> None:
     country = "NO" if language == "nb" else "SE"
     _store(
         store,
-        validate({**DEFAULTS, "county": county, "language": language, "country": country}),
+        validate(
+            {
+                **DEFAULTS,
+                "county": county,
+                "language": language,
+                "country": country,
+                "sources": SOURCES[language],
+            }
+        ),
     )
 
 
