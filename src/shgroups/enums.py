@@ -154,6 +154,7 @@ WORDS: dict[type[StrEnum], dict[str, str]] = {
     },
     GroupStatus: {
         "startar": "starting", "startas": "starting", "starter": "starting",
+        "under-oppstart": "starting",
         "pågår": "running", "pågående": "running", "går": "running",
         "avslutad": "ended", "avslutade": "ended", "avsluttet": "ended", "avsluttede": "ended",
     },

@@ -7,7 +7,7 @@ import typer
 
 from shgroups import language as service
 from shgroups.cli.output import Format, View, changes, formats, render
-from shgroups.i18n import N_, _
+from shgroups.i18n import N_, _, speaking
 
 app = typer.Typer(
     help=_("Your own preferences on this computer: the language."), no_args_is_help=True
@@ -53,15 +53,17 @@ def language(
     before = service.own_choice()
     if clear or chosen is not None:
         service.choose(None if clear else chosen)
+    # said in the language that applies now: a new choice answers in its own words
+    with speaking(service.chosen()):
         after = service.own_choice()
-        if fmt is Format.TABLE:
-            changes([(N_("Your language"), before, after)] if before != after else [])
-    render(
-        LANGUAGE,
-        {
-            "language": service.chosen(),
-            "source": service.source(),
-            "file": str(service.config_file()),
-        },
-        fmt,
-    )
+        if fmt is Format.TABLE and before != after:
+            changes([(N_("Your language"), before, after)])
+        render(
+            LANGUAGE,
+            {
+                "language": service.chosen(),
+                "source": service.source(),
+                "file": str(service.config_file()),
+            },
+            fmt,
+        )

@@ -14,7 +14,7 @@ from datetime import date, datetime
 from typing import Any
 
 from shgroups.enums import action_label, label
-from shgroups.i18n import _, ngettext, speaking
+from shgroups.i18n import N_, _, ngettext, speaking
 from shgroups.text import json_visible, visible
 
 # The identity of a person, as the letter lists it.
@@ -23,6 +23,13 @@ IDENTITY = ("name", "phone", "email", "note")
 AUTHORITY = {
     "SE": ("Integritetsskyddsmyndigheten (IMY)", "www.imy.se"),
     "NO": ("Datatilsynet", "www.datatilsynet.no"),
+}
+# Where a registration stands, as the letter says it to the person.
+STATUS = {
+    "waiting": N_("You are waiting for a group (since {day})."),
+    "placed": N_("You are in a group (since {day})."),
+    "withdrawn": N_("You are no longer waiting for a group (since {day})."),
+    "referred": N_("You were referred to other support (on {day})."),
 }
 # The locale a letter's dates are written in, by language (English as written in Europe).
 _LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "en": "en_GB"}
@@ -89,9 +96,7 @@ def _letter(doc: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
             + _("Theme: {theme}").format(theme=", ".join([reg["theme"], *reg["also_themes"]])),
             "    " + _("Area: {area}").format(area=", ".join([reg["area"], *reg["also_areas"]])),
             "    "
-            + _("Status: {status} (since {day})").format(
-                status=label(reg["status"]), day=day(reg["status_date"])
-            ),
+            + _(STATUS.get(reg["status"], STATUS["withdrawn"])).format(day=day(reg["status_date"])),
         ]
         gender = label(reg["gender"]) if reg.get("gender") else None
         year = reg.get("birth_year")
