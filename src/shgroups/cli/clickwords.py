@@ -67,7 +67,7 @@ def speak(command: Any) -> None:
         command.subcommand_metavar = _("COMMAND [ARGS]...")
     command.format_usage = partial(_format_usage, command)
     command.format_help = partial(_format_help, command)
-    command.get_help_option = partial(_help_option, command, command.get_help_option)
+    command.get_help_option = partial(_help_option, command.get_help_option)
     for param in command.params:
         choices = [str(choice) for choice in getattr(param.type, "choices", None) or ()]
         if param.param_type_name == "option" and any(c in LABELS for c in choices):
@@ -96,7 +96,7 @@ def _default_word(param: Any, **_how: Any) -> str:
     return typed_label(str(getattr(param.default, "value", param.default)))
 
 
-def _help_option(command: Any, made: Any, ctx: Any) -> Any:
+def _help_option(made: Any, ctx: Any) -> Any:
     option = made(ctx)
     if option is not None:
         option.help = _(OWN_HELP["Show this message and exit."])
