@@ -29,7 +29,16 @@ from shgroups.i18n import _
 from shgroups.storage import building_path, remove_stale_builds
 
 
-def _exists(path: Path) -> StorageError:
+def _exists(path: Path, replaceable: bool = False) -> StorageError:
+    """`replaceable`: the command may replace the file when told to (its `force`)."""
+    if replaceable:
+        return StorageError(
+            _("{path} already exists").format(path=path),
+            _("choose a new file name, or say that it may be replaced"),
+            code="file.exists_replaceable",
+            field="force",
+            path=str(path),
+        )
     return StorageError(
         _("{path} already exists").format(path=path),
         _("choose a new file name; shg never overwrites a file"),
@@ -43,13 +52,20 @@ class Staged:
 
     def __init__(self) -> None:
         self._temps: dict[Path, Path] = {}  # target -> temporary file beside it
+        self._force: dict[Path, bool | None] = {}  # target -> its `force`
         self.paths: list[Path] = []  # targets in place
 
-    def write(self, path: Path, text: str | Iterable[str]) -> None:
+    def write(self, path: Path, text: str | Iterable[str], *, force: bool | None = None) -> None:
         """Write `text` (UTF-8; or its pieces, for a file too large to hold in memory at once)
-        to a private temporary file beside `path`, synced to disk."""
-        if path in self._temps or path.exists() or path.is_symlink():
-            raise _exists(path)  # fail before the caller commits anything
+        to a private temporary file beside `path`, synced to disk. `force`: None for a file
+        that is never replaced (exports, archives: they hold personal data); for a file the
+        command may replace when told to (a published list), False refuses an existing file
+        saying that it may be, True replaces it (a symbolic link there is replaced, never
+        followed)."""
+        taken = path.exists() or path.is_symlink()
+        if path in self._temps or (taken and not force):
+            raise _exists(path, force is not None)  # fail before the caller commits anything
+        self._force[path] = force
         hidden = path.with_name(f".{path.name}")
         remove_stale_builds(hidden)  # a temporary file of a killed process holds personal data
         temp = building_path(hidden)
@@ -74,15 +90,19 @@ class Staged:
 
     def _place(self) -> None:
         for path, temp in self._temps.items():
+            if self._force[path]:
+                os.replace(temp, path)
+                self.paths.append(path)
+                continue
             try:
                 os.link(temp, path)
             except FileExistsError:
-                raise _exists(path) from None
+                raise _exists(path, self._force[path] is not None) from None
             except OSError:  # no hard links here (FAT): claim the name, then rename over it
                 try:
                     os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
                 except FileExistsError:
-                    raise _exists(path) from None
+                    raise _exists(path, self._force[path] is not None) from None
                 self.paths.append(path)  # the claim is ours: removed if anything fails
                 os.replace(temp, path)
                 continue

@@ -170,6 +170,7 @@ HINTS: dict[str, Callable[[], str]] = {
     # files, backups, the database
     "demo.not_a_demo": lambda: _("give the demo another path, e.g. `shg demo shg-demo.db`"),
     "backup.exists": lambda: _("choose a new name, or leave PATH out for a dated one"),
+    "file.exists_replaceable": lambda: _("choose a new file name, or add {flag} to replace it"),
     "backup.keep_too_few": lambda: _("e.g. {flag} 8 keeps two months of weekly backups"),
     "backup.missing": lambda: _("`shg db info` shows the last backup"),
     "backup.unusable": lambda: _(
