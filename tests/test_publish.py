@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import Run, add, register, start
 
+from shgroups.render.lists import md_escape
 from shgroups.services.publish import season_of
-from shgroups.services.publish_render import md_escape
 
 XSS = "<script>alert(1)</script>"
 SECRETS = ("Person ", "Zlatan", "070", "123 45 67", "zlatan@example.org", "a secret note")
@@ -189,3 +189,17 @@ def test_seasons_and_markdown_escapes() -> None:
     )
     assert md_escape("1. first") == r"1\. first"
     assert md_escape("- dash") == r"\- dash"
+
+
+def test_the_html_list_opens_in_a_real_browser_fetching_nothing(
+    run: Run, db: Path, tmp_path: Path
+) -> None:
+    from clients import not_blank, open_in_chromium
+
+    run("intake", "add", "--consent", "--name", "Anna", "--theme", "Utmattning", "--area",
+        "Jönköping")  # fmt: skip
+    run("publish", "--format", "html", "--out", str(tmp_path / "lists.html"))
+    opened = open_in_chromium(tmp_path / "lists.html", tmp_path / "lists.png")
+    assert opened.requests == [] and opened.console_errors == [] and opened.page_errors == []
+    assert not_blank(tmp_path / "lists.png")
+    assert "Utmattning" in opened.text and "Anna" not in opened.text

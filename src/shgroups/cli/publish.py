@@ -12,8 +12,8 @@ from shgroups.cli.common import store
 from shgroups.cli.output import message
 from shgroups.dates import today
 from shgroups.i18n import _
+from shgroups.render.lists import PublishFormat, render
 from shgroups.services.publish import gather
-from shgroups.services.publish_render import PublishFormat, render
 
 # A command of the root (`shg publish`); cli/__init__ takes it by its name from this app.
 commands = typer.Typer()

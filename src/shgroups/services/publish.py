@@ -1,6 +1,6 @@
 """The two lists a county publishes (on 1177.se, on its own web): the groups seeking
 participants and the ongoing groups. This module gathers them from the register as plain
-data; services/publish_render.py writes them as a document (Markdown, HTML, plain text).
+data; render/lists.py writes them as a document (Markdown, HTML, plain text).
 
 What is gathered is what the public may read: themes, areas, whether a group has open seats,
 since when a group meets and whether it takes new members. Never a name, an id, a count of

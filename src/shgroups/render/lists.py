@@ -167,26 +167,8 @@ def _text(blocks: list[Block], title: str, language: str) -> str:
     return "\n".join(lines).strip("\n") + "\n"
 
 
-_STYLE = """\
-body { font-family: system-ui, "Segoe UI", Roboto, Arial, sans-serif; line-height: 1.5;
-       color: #111; background: #fff; max-width: 42rem; margin: 2rem auto; padding: 0 1rem; }
-h1 { font-size: 1.8rem; margin-bottom: 0; }
-.date { color: #444; margin-top: 0.25rem; }
-h2 { font-size: 1.4rem; border-bottom: 1px solid #bbb; padding-bottom: 0.2rem;
-     margin-top: 2rem; }
-h3 { font-size: 1.1rem; margin: 1.2rem 0 0.3rem; }
-.note { font-style: italic; margin: 0 0 0.3rem; }
-ul { margin-top: 0.3rem; padding-left: 1.4rem; }
-@page { size: A4; margin: 2cm; }
-@media print {
-  body { max-width: none; margin: 0; padding: 0; font-size: 11pt; }
-  h2, h3 { break-after: avoid; }
-  li { break-inside: avoid; }
-}"""
-
-
 def _html(blocks: list[Block], title: str, language: str) -> str:
-    from html import escape
+    from shgroups.render.html import esc, page
 
     body: list[str] = []
     in_list = False
@@ -198,25 +180,14 @@ def _html(blocks: list[Block], title: str, language: str) -> str:
         in_list = kind == "item"
         tag = {
             "title": "<h1>{}</h1>",
-            "date": '<p class="date">{}</p>',
+            "date": '<p class="meta">{}</p>',
             "h2": "<h2>{}</h2>",
             "h3": "<h3>{}</h3>",
             "p": "<p>{}</p>",
             "note": '<p class="note">{}</p>',
             "item": "<li>{}</li>",
         }[kind]
-        body.append(tag.format(escape(text)))
+        body.append(tag.format(esc(text)))
     if in_list:
         body.append("</ul>")
-    return (
-        "<!doctype html>\n"
-        f'<html lang="{escape(language)}">\n'
-        "<head>\n"
-        '<meta charset="utf-8">\n'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
-        f"<title>{escape(title)}</title>\n"
-        f"<style>\n{_STYLE}\n</style>\n"
-        "</head>\n"
-        "<body>\n"
-        "<main>\n" + "\n".join(body) + "\n</main>\n</body>\n</html>\n"
-    )
+    return page(title, language, "<main>\n" + "\n".join(body) + "\n</main>")
