@@ -44,12 +44,16 @@ class Staged:
     def __init__(self) -> None:
         self._temps: dict[Path, Path] = {}  # target -> temporary file beside it
         self.paths: list[Path] = []  # targets in place
+        self._replacing: set[Path] = set()  # targets that may take an existing file's place
 
-    def write(self, path: Path, text: str | Iterable[str]) -> None:
+    def write(self, path: Path, text: str | Iterable[str], *, replace: bool = False) -> None:
         """Write `text` (UTF-8; or its pieces, for a file too large to hold in memory at once)
-        to a private temporary file beside `path`, synced to disk."""
-        if path in self._temps or path.exists() or path.is_symlink():
+        to a private temporary file beside `path`, synced to disk. Only with `replace` (the
+        coordinator's --force) does it take the place of a file already there."""
+        if path in self._temps or (not replace and (path.exists() or path.is_symlink())):
             raise _exists(path)  # fail before the caller commits anything
+        if replace:
+            self._replacing.add(path)
         hidden = path.with_name(f".{path.name}")
         remove_stale_builds(hidden)  # a temporary file of a killed process holds personal data
         temp = building_path(hidden)
@@ -74,6 +78,10 @@ class Staged:
 
     def _place(self) -> None:
         for path, temp in self._temps.items():
+            if path in self._replacing:
+                os.replace(temp, path)  # atomic: the old file or the new one, never half
+                self.paths.append(path)
+                continue
             try:
                 os.link(temp, path)
             except FileExistsError:

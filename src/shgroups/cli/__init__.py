@@ -60,6 +60,7 @@ DEMO = View(
 COMMANDS: dict[str, str] = {
     "purge": "shgroups.cli.retention:commands",
     "audit": "shgroups.cli.retention:commands",
+    "report": "shgroups.cli.report:commands",
     "settings": "shgroups.cli.settings:app",
     "themes": "shgroups.cli.catalogue:themes_app",
     "areas": "shgroups.cli.catalogue:areas_app",
