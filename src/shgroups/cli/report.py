@@ -37,7 +37,7 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ),
     (
         "waiting",
-        N_("Waiting"),
+        N_("Waiting for a group"),
         (
             ("at_end", N_("Waiting at the end of the period")),
             ("days_waited_median", N_("Days they had waited then (median)")),
@@ -50,9 +50,9 @@ SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
         "groups",
         N_("Groups"),
         (
-            ("started", N_("Started")),
+            ("started", N_("Started during the period")),
             ("running_at_end", N_("Running at the end of the period")),
-            ("ended", N_("Ended")),
+            ("ended", N_("Ended during the period")),
             ("most_running", N_("Most running on one day")),
             ("average_running", N_("Running on an average day")),
         ),

@@ -22,7 +22,6 @@ from shgroups.storage import Store
 from shgroups.text import typed
 
 
-
 def followup_due_sql(last: str) -> str:
     """SQL for the day group `g`'s follow-up falls due after the one done on `last` (an SQL
     expression, NULL for the first): one interval (`followup_weeks`) after it, else after the

@@ -125,9 +125,7 @@ def periods(
         )
     if year >= today.year:
         raise InvalidInput(
-            _("the year {year} is not over yet (today is {today})").format(
-                year=year, today=today
-            ),
+            _("the year {year} is not over yet (today is {today})").format(year=year, today=today),
             _("choose a year that has ended"),
             code="report.year_not_over",
             field="year",
@@ -369,6 +367,8 @@ def count_table(keys: Sequence[str], counts: Mapping[tuple[str, str], int], min_
     """Rows × [current, previous] with a total per column, protected as a whole."""
     cells = [[int(counts.get((period, key)) or 0) for period in PERIODS] for key in keys]
     totals = [sum(row[i] for row in cells) for i in range(len(PERIODS))]
+    if not cells:  # nothing to count: totals of 0 hide nothing
+        return {"rows": [], "total": {"current": _figure(0, False), "previous": _figure(0, False)}}
     hidden = protect(cells, min_cell, row_totals=False, column_totals=True)
     rows: list[Row] = [
         {
@@ -421,7 +421,9 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         rows = store.rows(sql.format(periods=PERIODS_CTE, **parts), params)
         return {(r["period"], str(r["key"])): r["n"] for r in rows}
 
-    def per_period(sql: str, extra: Mapping[str, Any] | None = None, **parts: str) -> dict[str, Any]:
+    def per_period(
+        sql: str, extra: Mapping[str, Any] | None = None, **parts: str
+    ) -> dict[str, Any]:
         rows = store.rows(sql.format(periods=PERIODS_CTE, **parts), {**params, **(extra or {})})
         return {r["period"]: r for r in rows}
 
@@ -437,9 +439,7 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         return per_period(SPREAD_SQL, values=values, ctes=f"{ctes}," if ctes else "")
 
     def of(rows: Mapping[str, Mapping[str, Any]], name: str, base: str = "n") -> Pair:
-        return based_pair(
-            {p: (r[name], int(r[base] or 0)) for p, r in rows.items()}, min_cell
-        )
+        return based_pair({p: (r[name], int(r[base] or 0)) for p, r in rows.items()}, min_cell)
 
     # registrations received
     total = keyed(RECEIVED_SQL, key="'all'", join="")
@@ -484,7 +484,9 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         "registrations": {
             "total": count_pair({p: total.get((p, "all"), 0) for p in PERIODS}, min_cell),
             "by_month": months,
-            "by_source": table(by_source, _ordered([k for _p, k in by_source], source_list(settings))),
+            "by_source": table(
+                by_source, _ordered([k for _p, k in by_source], source_list(settings))
+            ),
             "by_theme": table(by_theme),
             "by_area": table(by_area),
         },
