@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import Run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from conftest import Run
 
 
 def fig(value: Any, suppressed: bool = False) -> dict[str, Any]:

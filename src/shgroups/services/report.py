@@ -157,7 +157,8 @@ def month_starts(period: Period) -> list[date]:
 
 # --- the SQL ----------------------------------------------------------------------------------
 
-# Both periods, one row each; `p.year` is the year the period ends in (for ages).
+# Both periods, one row each; `year` is the year the period ends in (for ages), `slices` the
+# number of month-long slices of the period.
 PERIODS_CTE = """
 periods(p, f, t, year, slices) AS (
     VALUES ('current', :f1, :t1, :y1, :slices), ('previous', :f0, :t0, :y0, :slices)
@@ -167,57 +168,71 @@ periods(p, f, t, year, slices) AS (
 # first day, within the period's slices (the previous period's last days go to its last).
 MONTH_SQL = """
 min(p.slices - 1, max(0,
-    (cast(strftime('%Y', {d}) AS INTEGER) * 12 + cast(strftime('%m', {d}) AS INTEGER))
-    - (cast(strftime('%Y', p.f) AS INTEGER) * 12 + cast(strftime('%m', p.f) AS INTEGER))
-    - (cast(strftime('%d', {d}) AS INTEGER) < cast(strftime('%d', p.f) AS INTEGER))))"""
+    (cast(substr({d}, 1, 4) AS INTEGER) * 12 + cast(substr({d}, 6, 2) AS INTEGER))
+    - (cast(substr(p.f, 1, 4) AS INTEGER) * 12 + cast(substr(p.f, 6, 2) AS INTEGER))
+    - (substr({d}, 9, 2) < substr(p.f, 9, 2))))"""
 
-# Registrations received, counted by a key.
-RECEIVED_SQL = """
-WITH {periods}
-SELECT p.p AS period, {key} AS key, count(*) AS n
-  FROM periods p
-  JOIN registrations r ON r.registered_on BETWEEN p.f AND p.t
-  {join}
- GROUP BY 1, 2"""
+# Registrations received: their count by month, source, theme and area (`kind`), from one
+# pass over the registrations of both periods.
+RECEIVED_SQL = f"""
+WITH {{periods}},
+received AS (
+    SELECT p.p AS period, {MONTH_SQL.format(d="r.registered_on")} AS month,
+           coalesce(r.source, '{UNKNOWN}') AS source, r.theme_id, r.area_id
+      FROM periods p
+      JOIN registrations r ON r.registered_on BETWEEN p.f AND p.t
+)
+SELECT 'by_month' AS kind, period, month AS key, count(*) AS n FROM received GROUP BY 2, 3
+UNION ALL
+SELECT 'by_source', period, source, count(*) FROM received GROUP BY 2, 3
+UNION ALL
+SELECT 'by_theme', period, t.name, count(*) FROM received x JOIN themes t ON t.id = x.theme_id
+ GROUP BY 2, 3
+UNION ALL
+SELECT 'by_area', period, a.name, count(*) FROM received x JOIN areas a ON a.id = x.area_id
+ GROUP BY 2, 3"""
 
 # When each registration left the queue: its first placement in a group, or the day it was
-# withdrawn or referred (whichever came first); NULL while it is in the queue.
+# withdrawn or referred, whichever came first; NULL while it is in the queue.
 QUEUE_CTE = """
 firsts AS (
-    SELECT registration_id AS id, min(joined_on) AS joined FROM group_members
-     GROUP BY registration_id
+    SELECT r.id, r.registered_on AS registered, r.status, r.status_on,
+           (SELECT min(m.joined_on) FROM group_members m WHERE m.registration_id = r.id)
+               AS joined
+      FROM registrations r
+     WHERE r.registered_on <= :t1
 ),
 queue AS (
-    SELECT r.id, r.registered_on AS registered, fj.joined,
-           CASE WHEN r.status IN ('withdrawn', 'referred')
-                THEN min(coalesce(fj.joined, r.status_on), r.status_on)
-                ELSE fj.joined END AS out_on
-      FROM registrations r LEFT JOIN firsts fj ON fj.id = r.id
+    SELECT id, registered, joined,
+           CASE WHEN status IN ('withdrawn', 'referred')
+                THEN min(coalesce(joined, status_on), status_on)
+                ELSE joined END AS out_on
+      FROM firsts
 )"""
 
-# The median and 90th percentile (nearest rank: the smallest value at or above which 90 %
-# lie) of `days` per period, with the number of values.
+# The median and 90th percentile (nearest rank: the smallest value at or below which 90 %
+# lie) of `days` per kind and period, with the number of values.
 SPREAD_SQL = """
 WITH {periods},{ctes}
 values_ AS ({values}),
 ranked AS (
-    SELECT period, days,
-           row_number() OVER (PARTITION BY period ORDER BY days) AS rn,
-           count(*) OVER (PARTITION BY period) AS n
+    SELECT kind, period, days,
+           row_number() OVER (PARTITION BY kind, period ORDER BY days) AS rn,
+           count(*) OVER (PARTITION BY kind, period) AS n
       FROM values_
 )
-SELECT period, max(n) AS n,
+SELECT kind, period, max(n) AS n,
        avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN days END) AS median,
        min(CASE WHEN rn >= (9 * n + 9) / 10 THEN days END) AS p90
-  FROM ranked GROUP BY period"""
+  FROM ranked GROUP BY kind, period"""
 
-WAITING_AT_END = """
-SELECT p.p AS period, julianday(p.t) - julianday(q.registered) AS days
+# Days waited by those waiting at the end; days to their first group of those placed.
+QUEUE_DAYS = """
+SELECT 'waiting' AS kind, p.p AS period, julianday(p.t) - julianday(q.registered) AS days
   FROM periods p
-  JOIN queue q ON q.registered <= p.t AND (q.out_on IS NULL OR q.out_on > p.t)"""
-
-PLACED = """
-SELECT p.p AS period, julianday(q.joined) - julianday(q.registered) AS days
+  JOIN queue q ON q.registered <= p.t AND (q.out_on IS NULL OR q.out_on > p.t)
+UNION ALL
+SELECT 'placed', p.p, julianday(q.joined) - julianday(q.registered)
   FROM periods p
   JOIN queue q ON q.joined BETWEEN p.f AND p.t"""
 
@@ -273,7 +288,7 @@ SELECT period, count(*) AS n, count(*) FILTER (WHERE ended_on IS NULL OR ended_o
   FROM marked WHERE mark <= :today GROUP BY period"""
 
 ENDED_DAYS = """
-SELECT p.p AS period, julianday(g.ended_on) - julianday(g.started_on) AS days
+SELECT 'ended' AS kind, p.p AS period, julianday(g.ended_on) - julianday(g.started_on) AS days
   FROM periods p JOIN groups g ON g.ended_on BETWEEN p.f AND p.t"""
 
 # The registrations in a group during the period, each once: with the group of its last stay.
@@ -298,14 +313,22 @@ participants AS (
      WHERE s.nth = 1
 )"""
 
-PARTICIPANTS_BY_SQL = """
-WITH {periods}, {participants}
-SELECT period, {key} AS key, count(*) AS n FROM participants x {join} GROUP BY 1, 2"""
-
-WOMEN_SQL = """
-WITH {periods}, {participants}
-SELECT period, count(gender) AS known, count(*) FILTER (WHERE gender = 'woman') AS women
-  FROM participants GROUP BY period"""
+# Participants by age band, theme and area; and (kind `gender`) how many have a known gender
+# and how many of them are women.
+PARTICIPANTS_SQL = f"""
+WITH {{periods}}, {PARTICIPANTS_CTE.strip()}
+SELECT 'by_age' AS kind, period, age AS key, count(*) AS n FROM participants GROUP BY 2, 3
+UNION ALL
+SELECT 'by_theme', period, t.name, count(*) FROM participants x
+  JOIN themes t ON t.id = x.theme_id GROUP BY 2, 3
+UNION ALL
+SELECT 'by_area', period, a.name, count(*) FROM participants x
+  JOIN areas a ON a.id = x.area_id GROUP BY 2, 3
+UNION ALL
+SELECT 'gender', period, 'known', count(gender) FROM participants GROUP BY 2
+UNION ALL
+SELECT 'gender', period, 'women', count(*) FILTER (WHERE gender = 'woman') FROM participants
+ GROUP BY 2"""
 
 # Referred elsewhere (never why), and withdrawn from the queue without ever being in a group.
 OUTCOMES_SQL = """
@@ -320,18 +343,18 @@ SELECT p.p AS period,
                       AND r.status IN ('referred', 'withdrawn')
  GROUP BY p.p"""
 
+# The follow-up before each one done in the period: of the same group, the one done last
+# before it (on the same day: recorded before it).
+BEFORE_SQL = """(SELECT max(x.done_on) FROM followups x WHERE x.group_id = d.group_id
+     AND (x.done_on < d.done_on OR (x.done_on = d.done_on AND x.id < d.id)))"""
+
 FOLLOWUPS_SQL = f"""
-WITH {{periods}},
-done AS (
-    SELECT f.group_id, f.done_on,
-           lag(f.done_on) OVER (PARTITION BY f.group_id ORDER BY f.done_on, f.id) AS before
-      FROM followups f
-)
+WITH {{periods}}
 SELECT p.p AS period, count(*) AS done,
-       count(*) FILTER (WHERE abs(julianday(d.done_on) - julianday({followup_due_sql("d.before")}))
+       count(*) FILTER (WHERE abs(julianday(d.done_on) - julianday({followup_due_sql(BEFORE_SQL)}))
                               <= {ON_TIME_DAYS}) AS on_time
   FROM periods p
-  JOIN done d ON d.done_on BETWEEN p.f AND p.t
+  JOIN followups d ON d.done_on BETWEEN p.f AND p.t
   JOIN groups g ON g.id = d.group_id
  GROUP BY p.p"""
 
@@ -417,15 +440,24 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         "today": today.isoformat(),
     }
 
-    def keyed(sql: str, **parts: str) -> dict[tuple[str, str], int]:
-        rows = store.rows(sql.format(periods=PERIODS_CTE, **parts), params)
-        return {(r["period"], str(r["key"])): r["n"] for r in rows}
+    def keyed(sql: str) -> dict[str, dict[tuple[str, str], int]]:
+        """Counts by kind, then by (period, key)."""
+        out: dict[str, dict[tuple[str, str], int]] = {}
+        for r in store.rows(sql.format(periods=PERIODS_CTE), params):
+            out.setdefault(r["kind"], {})[(r["period"], str(r["key"]))] = r["n"]
+        return out
 
-    def per_period(
-        sql: str, extra: Mapping[str, Any] | None = None, **parts: str
-    ) -> dict[str, Any]:
-        rows = store.rows(sql.format(periods=PERIODS_CTE, **parts), {**params, **(extra or {})})
+    def per_period(sql: str, extra: Mapping[str, Any] | None = None) -> dict[str, Any]:
+        rows = store.rows(sql.format(periods=PERIODS_CTE), {**params, **(extra or {})})
         return {r["period"]: r for r in rows}
+
+    def spread(values: str, ctes: str = "") -> dict[str, dict[str, Any]]:
+        """Median and 90th percentile by kind, then by period."""
+        sql = SPREAD_SQL.format(periods=PERIODS_CTE, values=values, ctes=f"{ctes}," if ctes else "")
+        out: dict[str, dict[str, Any]] = {}
+        for r in store.rows(sql, params):
+            out.setdefault(r["kind"], {})[r["period"]] = r
+        return out
 
     def table(counts: dict[tuple[str, str], int], keys: Sequence[str] | None = None) -> Table:
         return count_table(
@@ -435,43 +467,31 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
     def column(rows: Mapping[str, Mapping[str, Any]], name: str) -> Pair:
         return count_pair({p: (rows.get(p) or {}).get(name) or 0 for p in PERIODS}, min_cell)
 
-    def spread(values: str, ctes: str = "") -> dict[str, Any]:
-        return per_period(SPREAD_SQL, values=values, ctes=f"{ctes}," if ctes else "")
-
     def of(rows: Mapping[str, Mapping[str, Any]], name: str, base: str = "n") -> Pair:
         return based_pair({p: (r[name], int(r[base] or 0)) for p, r in rows.items()}, min_cell)
 
     # registrations received
-    total = keyed(RECEIVED_SQL, key="'all'", join="")
-    by_month = keyed(RECEIVED_SQL, key=MONTH_SQL.format(d="r.registered_on"), join="")
-    month_keys = [str(i) for i in range(len(starts))]
-    months = table(by_month, month_keys)
+    received = keyed(RECEIVED_SQL)
+    by_month, by_source = received.get("by_month", {}), received.get("by_source", {})
+    months = table(by_month, [str(i) for i in range(len(starts))])
     for row, first in zip(months["rows"], starts, strict=True):
         row["key"] = first.isoformat()
-    by_source = keyed(RECEIVED_SQL, key=f"coalesce(r.source, '{UNKNOWN}')", join="")
-    by_theme = keyed(RECEIVED_SQL, key="t.name", join="JOIN themes t ON t.id = r.theme_id")
-    by_area = keyed(RECEIVED_SQL, key="a.name", join="JOIN areas a ON a.id = r.area_id")
+    total = {p: sum(n for (q, _k), n in by_month.items() if q == p) for p in PERIODS}
 
     # waiting
-    waiting = spread(WAITING_AT_END, QUEUE_CTE.strip())
-    placed = spread(PLACED, QUEUE_CTE.strip())
+    queue = spread(QUEUE_DAYS, QUEUE_CTE.strip())
+    waiting, placed = queue.get("waiting", {}), queue.get("placed", {})
 
     # groups
     groups = per_period(GROUPS_SQL)
     most = per_period(MOST_RUNNING_SQL)
     survival = {m: per_period(SURVIVAL_SQL, {"months": m}) for m in (6, 12)}
-    ended = spread(ENDED_DAYS)
+    ended = spread(ENDED_DAYS).get("ended", {})
 
     # participants
-    part = {"participants": PARTICIPANTS_CTE.strip()}
-    by_age = keyed(PARTICIPANTS_BY_SQL, key="x.age", join="", **part)
-    women = per_period(WOMEN_SQL, **part)
-    p_theme = keyed(
-        PARTICIPANTS_BY_SQL, key="t.name", join="JOIN themes t ON t.id = x.theme_id", **part
-    )
-    p_area = keyed(
-        PARTICIPANTS_BY_SQL, key="a.name", join="JOIN areas a ON a.id = x.area_id", **part
-    )
+    part = keyed(PARTICIPANTS_SQL)
+    by_age, gender = part.get("by_age", {}), part.get("gender", {})
+    women = {p: _share(gender.get((p, "women"), 0), gender.get((p, "known"), 0)) for p in PERIODS}
     outcomes = per_period(OUTCOMES_SQL)
     followups = per_period(FOLLOWUPS_SQL)
 
@@ -482,13 +502,13 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         "period": current.doc(),
         "previous_period": previous.doc(),
         "registrations": {
-            "total": count_pair({p: total.get((p, "all"), 0) for p in PERIODS}, min_cell),
+            "total": count_pair(total, min_cell),
             "by_month": months,
             "by_source": table(
                 by_source, _ordered([k for _p, k in by_source], source_list(settings))
             ),
-            "by_theme": table(by_theme),
-            "by_area": table(by_area),
+            "by_theme": table(received.get("by_theme", {})),
+            "by_area": table(received.get("by_area", {})),
         },
         "waiting": {
             "at_end": column(waiting, "n"),
@@ -525,12 +545,10 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
             "total": count_pair(
                 {p: sum(n for (q, _k), n in by_age.items() if q == p) for p in PERIODS}, min_cell
             ),
-            "women_share": based_pair(
-                {p: _share(r["women"], r["known"]) for p, r in women.items()}, min_cell
-            ),
+            "women_share": based_pair(women, min_cell),
             "by_age": table(by_age, AGE_BANDS),
-            "by_theme": table(p_theme),
-            "by_area": table(p_area),
+            "by_theme": table(part.get("by_theme", {})),
+            "by_area": table(part.get("by_area", {})),
         },
         "outcomes": {
             "referred": column(outcomes, "referred"),
