@@ -63,6 +63,10 @@ def peer_sql() -> dict[str, str]:
     }
 
 
+# One aggregate of the kind the report runs some twenty of, for a sense of its cost.
+REPORT_PEER_SQL = "SELECT count(*), source FROM registrations GROUP BY source"
+
+
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """Wall time in ms and peak RSS in MB of one process."""
     started = time.perf_counter()
@@ -147,6 +151,15 @@ def main() -> None:
             f"{scale}: peer groups ready": [PEER, "query", str(path), sql["groups ready"]],
         }  # fmt: skip
 
+    # the yearly report of the national register, and one aggregate of the peer's
+    last_year = str(date.fromisoformat(TODAY).year - 1)
+    national = str(files["national"])
+    commands |= {
+        "national: shg report --json": [SHG, "--db", national, "report", "--year", last_year,
+                                        "--format", "json"],
+        "national: peer one aggregate": [PEER, "query", national, REPORT_PEER_SQL],
+    }  # fmt: skip
+
     # issue 11: the same command in Swedish and Norwegian (a catalogue is loaded as shg starts)
     languages = {
         f"national: shg followups due --json ({language})": {"SHG_LANG": language}
@@ -185,7 +198,11 @@ def main() -> None:
 
     median = {n: statistics.median(t) for n, t in times.items()}
     floor = median["python -c pass"]
-    peers = {"followups due": "peer followups due", "groups ready": "peer groups ready"}
+    peers = {
+        "followups due": "peer followups due",
+        "groups ready": "peer groups ready",
+        "report": "peer one aggregate",
+    }
     print(
         f"\n{args.runs} runs after {args.warmup} warm-up rounds; python {sys.version.split()[0]}"
         f", {os.cpu_count()} cores\n"
@@ -237,6 +254,7 @@ def main() -> None:
         )
     )
     checks.append(("national first purge ≤ 30 s", median[purge_name] / 1000, 30.0))
+    checks.append(("national report --json ≤ 2 s", m("national", "shg report --json") / 1000, 2.0))
     for language in ("sv", "nb"):
         checks.append(
             (

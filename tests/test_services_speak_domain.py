@@ -35,7 +35,7 @@ ERRORS = {"ShgError", "NotFound", "InvalidInput", "Conflict", "StorageError"}
 # A flag ("--date") or a command ("shg intake", "`shg …`") in a translated string.
 COMMAND_LINE = re.compile(
     r"--[a-z]|`shg |\bshg (init|demo|settings|themes|areas|staff|intake|groups|sessions|"
-    r"followups|person|purge|audit|db)\b"
+    r"followups|person|purge|audit|report|db)\b"
 )
 
 

@@ -56,6 +56,7 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
         "info_version": "1",
         "waiting_months": 12,
         "identity_months": 6,
+        "min_cell": 5,
         "sources": "vården,1177,socialtjänsten,försäkringskassan,broschyr,annons,vän,kyrkan,"
         "webben,annat",
     }

@@ -55,7 +55,7 @@ LABELS = {
     # what an audited action was done to
     "registration": N_("registration"), "group": N_("group"), "theme": N_("theme"),
     "area": N_("area"), "staff": N_("staff member"), "settings": N_("settings"),
-    "db": N_("register"), "purge": N_("retention rules"),
+    "db": N_("register"), "purge": N_("retention rules"), "report": N_("report"),
 }  # fmt: skip
 
 
@@ -76,6 +76,7 @@ ACTIONS = {
     "person.purge": N_("identity erased by the retention rules"),
     "person.erase-again": N_("identity erased again after a restore"),
     "purge.run": N_("retention rules applied"),
+    "report.write": N_("report written to a file"),
     "group.start": N_("group started"),
     "group.add-member": N_("member added"),
     "group.remove-member": N_("member removed"),

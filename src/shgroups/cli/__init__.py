@@ -61,6 +61,7 @@ COMMANDS: dict[str, str] = {
     "purge": "shgroups.cli.retention:commands",
     "audit": "shgroups.cli.retention:commands",
     "publish": "shgroups.cli.publish:commands",
+    "report": "shgroups.cli.report:commands",
     "settings": "shgroups.cli.settings:app",
     "themes": "shgroups.cli.catalogue:themes_app",
     "areas": "shgroups.cli.catalogue:areas_app",

@@ -21,11 +21,23 @@ from shgroups.services.settings import get_settings
 from shgroups.storage import Store
 from shgroups.text import typed
 
+
+def followup_due_sql(last: str) -> str:
+    """SQL for the day group `g`'s follow-up falls due after the one done on `last` (an SQL
+    expression, NULL for the first): one interval (`followup_weeks`) after it, else after the
+    handover (the last starter session), else, for a group not handed over, after the weeks
+    of its planned starter sessions. The one rule for `followups due` and the yearly report."""
+    return f"""
+date(coalesce({last}, g.handover_on,
+              date(g.started_on, '+' || (g.starter_sessions * 7) || ' days')),
+     '+' || (g.followup_weeks * 7) || ' days')"""
+
+
 # One row per group with what lists, `show` and `followups due` need. The next follow-up is
 # counted from the last one done, else from the handover (the last starter session).
-NEXT_FOLLOWUP_SQL = """
-date(coalesce((SELECT max(f.done_on) FROM followups f WHERE f.group_id = g.id), g.handover_on),
-     '+' || (g.followup_weeks * 7) || ' days')"""
+NEXT_FOLLOWUP_SQL = followup_due_sql(
+    "(SELECT max(f.done_on) FROM followups f WHERE f.group_id = g.id)"
+)
 
 GROUP_SQL = f"""
 SELECT g.id, t.name AS theme, a.name AS area, g.status, g.started_on, s.name AS starter,

@@ -113,6 +113,13 @@ SPEC = (
         low=0,
         high=120,
     ),
+    Setting(
+        "min_cell",
+        5,
+        lambda: _("counts below this are never published or reported"),
+        low=3,
+        high=50,
+    ),
     # A fixed list, not free text: a free-text source ("Dr Berg at Ryhov") would stay with
     # the facts when the person is erased.
     Setting(
