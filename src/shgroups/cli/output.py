@@ -137,8 +137,8 @@ def message(text: str) -> None:
 
 # `shg` followed by one of its commands, where a message suggests one.
 _SUGGESTED = re.compile(
-    r"(?<![\w-])shg (?=(init|demo|purge|audit|publish|report|settings|themes|areas|staff|intake|groups|"
-    r"sessions|followups|person|db)\b)"
+    r"(?<![\w-])shg (?=(init|demo|purge|audit|publish|report|settings|themes|areas|staff|intake|"
+    r"groups|sessions|followups|person|db)\b)"
 )
 
 
