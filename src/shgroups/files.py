@@ -55,13 +55,15 @@ class Staged:
         self._force: dict[Path, bool | None] = {}  # target -> its `force`
         self.paths: list[Path] = []  # targets in place
 
-    def write(self, path: Path, text: str | Iterable[str], *, force: bool | None = None) -> None:
-        """Write `text` (UTF-8; or its pieces, for a file too large to hold in memory at once)
-        to a private temporary file beside `path`, synced to disk. `force`: None for a file
-        that is never replaced (exports, archives: they hold personal data); for a file the
-        command may replace when told to (a published list), False refuses an existing file
-        saying that it may be, True replaces it (a symbolic link there is replaced, never
-        followed)."""
+    def write(
+        self, path: Path, text: str | bytes | Iterable[str], *, force: bool | None = None
+    ) -> None:
+        """Write `text` (UTF-8; or its pieces, for a file too large to hold in memory at once;
+        or bytes, a workbook) to a private temporary file beside `path`, synced to disk.
+        `force`: None for a file that is never replaced (exports, archives: they hold personal
+        data); for a file the command may replace when told to (a published list), False
+        refuses an existing file saying that it may be, True replaces it (a symbolic link
+        there is replaced, never followed)."""
         taken = path.exists() or path.is_symlink()
         if path in self._temps or (taken and not force):
             raise _exists(path, force is not None)  # fail before the caller commits anything
@@ -72,10 +74,16 @@ class Staged:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             self._temps[path] = temp
-            with os.fdopen(fd, "w", encoding="utf-8") as out:
-                out.writelines([text] if isinstance(text, str) else text)
-                out.flush()
-                os.fsync(out.fileno())
+            if isinstance(text, bytes):
+                with os.fdopen(fd, "wb") as raw:
+                    raw.write(text)
+                    raw.flush()
+                    os.fsync(raw.fileno())
+            else:
+                with os.fdopen(fd, "w", encoding="utf-8") as out:
+                    out.writelines([text] if isinstance(text, str) else text)
+                    out.flush()
+                    os.fsync(out.fileno())
         except OSError as exc:
             raise StorageError(
                 _("{path} could not be written ({reason})").format(path=path, reason=exc.strerror),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,6 +30,23 @@ LANGUAGES = ("en", "sv", "nb")  # English is the source text; sv and nb are tran
 _ALIASES = {"no": "nb", "nn": "nb", "nb": "nb", "sv": "sv", "en": "en"}
 # and the languages' own names, as a coordinator may type them (`shg config language svenska`)
 _ALIASES |= {"svenska": "sv", "norsk": "nb", "bokmål": "nb", "bokmal": "nb", "english": "en"}
+
+
+# The locale (CLDR, through Babel) of what shg writes in each language for others: how its
+# dates, months and numbers are written (English as written in Europe).
+LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "en": "en_GB"}
+
+
+def locale_of(language: str) -> str:
+    return LOCALES.get(language, LOCALES[ENGLISH])
+
+
+def long_date(day: date, language: str) -> str:
+    """A day as a letter or a list in `language` writes it: "27 november 2026",
+    "27. november 2026", "27 November 2026"."""
+    from babel.dates import format_date
+
+    return str(format_date(day, "long", locale=locale_of(language)))
 
 
 def normalise(tag: str | None) -> str | None:

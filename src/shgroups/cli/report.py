@@ -1,238 +1,57 @@
-"""`shg report`: the yearly figures for the region, in the county's language (tables) or as
-JSON and CSV for scripts, on stdout or in a private file (`--out`).
+"""`shg report`: the yearly figures for the region, in the county's language (tables, a web
+page with charts, a workbook) or as JSON and CSV for scripts, on stdout or in a private file
+(`--out`).
 
-The report's document is nested (sections of figures and tables), so it has a renderer of its
-own here rather than a `View`; JSON and CSV cells go through `cli/output.py` all the same.
+The report's document is nested (sections of figures and tables), so it is laid out by
+render/report.py rather than a `View`; JSON and CSV cells go through `cli/output.py` all the
+same.
 """
 
 import io
-from collections.abc import Iterator
 from contextlib import redirect_stdout
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
 from shgroups.cli.common import store
-from shgroups.cli.output import Format, csv_cell, formats, message, print_json, table
+from shgroups.cli.output import csv_cell, message, print_json, table
 from shgroups.dates import today
-from shgroups.i18n import N_, _, speaking
+from shgroups.errors import InvalidInput
+from shgroups.i18n import _, speaking
+from shgroups.render import report as layout
 
 commands = typer.Typer()
 
-# Each section of the report and its figures, in the order shown: (key, label marked with
-# N_). A figure whose key ends in `_share` is a fraction shown as a percentage; `by_…` are
-# tables.
-SECTIONS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
-    (
-        "registrations",
-        N_("Registrations received"),
-        (
-            ("total", N_("Registrations received")),
-            ("by_month", N_("By month")),
-            ("by_source", N_("How they found us")),
-            ("by_theme", N_("By theme")),
-            ("by_area", N_("By area")),
-        ),
-    ),
-    (
-        "waiting",
-        N_("Waiting for a group"),
-        (
-            ("at_end", N_("Waiting at the end of the period")),
-            ("days_waited_median", N_("Days they had waited then (median)")),
-            ("placed", N_("Placed in a group during the period")),
-            ("days_to_placement_median", N_("Days from registration to a group (median)")),
-            ("days_to_placement_p90", N_("Days from registration to a group (90th percentile)")),
-        ),
-    ),
-    (
-        "groups",
-        N_("Groups"),
-        (
-            ("started", N_("Started during the period")),
-            ("running_at_end", N_("Running at the end of the period")),
-            ("ended", N_("Ended during the period")),
-            ("most_running", N_("Most running on one day")),
-            ("average_running", N_("Running on an average day")),
-        ),
-    ),
-    (
-        "survival",
-        N_("How long groups last"),
-        (
-            ("six_months_groups", N_("Groups started that are 6 months old by now")),
-            ("six_months_share", N_("Of those, still running at 6 months")),
-            ("twelve_months_groups", N_("Groups started that are 12 months old by now")),
-            ("twelve_months_share", N_("Of those, still running at 12 months")),
-            ("days_to_end_median", N_("Days from start to end of the groups that ended (median)")),
-        ),
-    ),
-    (
-        "participants",
-        N_("Participants"),
-        (
-            ("total", N_("Registrations in a group during the period")),
-            ("women_share", N_("Share of women (of those whose gender is known)")),
-            ("by_age", N_("By age")),
-            ("by_theme", N_("By the group's theme")),
-            ("by_area", N_("By the group's area")),
-        ),
-    ),
-    (
-        "outcomes",
-        N_("Referred and withdrawn"),
-        (
-            ("referred", N_("Referred elsewhere")),
-            ("withdrawn", N_("Left the queue without a group")),
-        ),
-    ),
-    (
-        "sessions",
-        N_("Starter sessions of the groups started"),
-        (("planned", N_("Planned")), ("held", N_("Held"))),
-    ),
-    (
-        "followups",
-        N_("Follow-ups"),
-        (
-            ("done", N_("Done")),
-            ("on_time_share", N_("Done within 7 days of the day they were due")),
-        ),
-    ),
-)
-
-AGES = {"-29": "–29", "30-44": "30–44", "45-64": "45–64", "65-": "65–"}
-_LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "en": "en_GB"}
-
-
-def _is_table(value: Any) -> bool:
-    return isinstance(value, dict) and "rows" in value
-
-
-# --- JSON and CSV -------------------------------------------------------------------------------
-
-
-def csv_rows(doc: dict[str, Any]) -> Iterator[list[Any]]:
-    """One row per figure: section, table, key, period, value, suppressed. A single figure
-    and a table's total have an empty key."""
-    yield ["section", "table", "key", "period", "value", "suppressed"]
-    for section, _title, figures in SECTIONS:
-        for name, _label in figures:
-            found = doc[section][name]
-            pairs = [("", found)]
-            if _is_table(found):
-                pairs = [(row["key"], row) for row in found["rows"]] + [("", found["total"])]
-            for key, pair in pairs:
-                for period in ("current", "previous"):
-                    figure = pair[period]
-                    yield [section, name, key, period, figure["value"], figure["suppressed"]]
-
-
-def _csv(doc: dict[str, Any]) -> None:
-    import csv
-    import sys
-
-    out = csv.writer(sys.stdout, lineterminator="\r\n")
-    for row in csv_rows(doc):
-        out.writerow([csv_cell(cell) for cell in row])
-
-
-# --- the tables a person reads --------------------------------------------------------------------
-
-
-class _Shown:
-    """How figures read in the county's language; notes which kinds were hidden."""
-
-    def __init__(self, doc: dict[str, Any]) -> None:
-        self.min_cell = doc["min_cell"]
-        self.locale = _LOCALES.get(doc["language"], "en_GB")
-        self.hidden_count = False
-        self.hidden_based = False
-
-    def figure(self, figure: dict[str, Any], share: bool, counted: bool) -> str:
-        from babel.numbers import format_decimal, format_percent
-
-        if figure["suppressed"]:
-            if counted:
-                self.hidden_count = True
-                return f"<{self.min_cell}"
-            self.hidden_based = True
-            return "–"
-        value = figure["value"]
-        if value is None:
-            return "–"
-        if share:
-            return str(format_percent(value, locale=self.locale))
-        return str(format_decimal(value, locale=self.locale))
-
-    def key(self, table: str, key: str) -> str:
-        from datetime import date
-
-        from babel.dates import format_date
-
-        if key == "unknown":
-            return _("unknown")
-        if table == "by_month":
-            day = date.fromisoformat(key)
-            return str(format_date(day, "LLLL y", locale=self.locale)) if day.day == 1 else key
-        if table == "by_age":
-            return AGES.get(key, key)
-        return key
-
-
-def _heads(doc: dict[str, Any]) -> tuple[str, str]:
-    """The two columns' headers: the years, for calendar years; else this and the previous
-    period."""
-    now, before = doc["period"], doc["previous_period"]
-    if now["from"].endswith("-01-01") and now["to"] == now["from"][:4] + "-12-31":
-        return now["from"][:4], before["from"][:4]
-    return _("This period"), _("Previous period")
+# --- the tables a person reads --------------------------------------------------------------
 
 
 def _table_text(doc: dict[str, Any]) -> None:
     from rich.console import Console
 
     console = Console(highlight=False)
-    shown = _Shown(doc)
-    now, before = _heads(doc)
-    console.print(
-        _("Self-help groups: figures for {county}").format(county=doc["county"] or "–"),
-        style="bold",
-        markup=False,
-    )
-    console.print(
-        _("{start} – {end}, compared with {previous_start} – {previous_end}").format(
-            start=doc["period"]["from"],
-            end=doc["period"]["to"],
-            previous_start=doc["previous_period"]["from"],
-            previous_end=doc["previous_period"]["to"],
-        ),
-        markup=False,
-    )
+    shown = layout.Shown(doc)
+    now, before = layout.heads(doc)
+    console.print(layout.title(doc), style="bold", markup=False)
+    console.print(layout.period_line(doc), markup=False)
     columns = [("key", ""), ("current", now), ("previous", before)]
-    for section, title, figures in SECTIONS:
+    for section, title, _figures in layout.SECTIONS:
         console.print()
         console.print(_(title).upper(), style="bold", markup=False)
-        singles = []
-        for name, label in figures:
-            found = doc[section][name]
-            if _is_table(found):
-                continue
-            share = name.endswith("_share")
-            counted = not (share or "median" in name or "p90" in name or "average" in name)
-            singles.append(
-                {
-                    "key": _(label),
-                    "current": shown.figure(found["current"], share, counted),
-                    "previous": shown.figure(found["previous"], share, counted),
-                }
-            )
+        singles = [
+            {
+                "key": _(label),
+                "current": shown.figure(pair["current"], name.endswith("_share"), counted),
+                "previous": shown.figure(pair["previous"], name.endswith("_share"), counted),
+            }
+            for name, label, pair in layout.singles(doc, section)
+            for counted in [layout.counted(name)]
+        ]
         if singles:
             table(singles, columns)
-        for name, label in figures:
-            found = doc[section][name]
-            if not _is_table(found):
+        for table_section, name, label, found in layout.tables(doc):
+            if table_section != section:
                 continue
             rows = [
                 {
@@ -242,45 +61,55 @@ def _table_text(doc: dict[str, Any]) -> None:
                 }
                 for row in found["rows"]
             ]
-            rows.append(
-                {
-                    "key": _("Total"),
-                    "current": shown.figure(found["total"]["current"], False, True),
-                    "previous": shown.figure(found["total"]["previous"], False, True),
-                }
-            )
+            if found["total"]:
+                rows.append(
+                    {
+                        "key": _("Total"),
+                        "current": shown.figure(found["total"]["current"], False, True),
+                        "previous": shown.figure(found["total"]["previous"], False, True),
+                    }
+                )
             console.print()
             table(rows, [("key", _(label)), *columns[1:]])
-    notes = []
-    if shown.hidden_count:
-        notes.append(
-            _(
-                "<{n}: fewer than {n}, or a figure hidden so that such a small one cannot be "
-                "worked out from the totals. Small counts could point to a person."
-            ).format(n=shown.min_cell)
-        )
-    if shown.hidden_based:
-        notes.append(
-            _("–: not given, since it would rest on fewer than {n}.").format(n=shown.min_cell)
-        )
+    notes = shown.notes()
     if notes:
         console.print()
         for note in notes:
             console.print(note, markup=False)
 
 
-def rendered(doc: dict[str, Any], fmt: Format) -> str:
-    """The report in `fmt`, as text; tables in the county's language."""
-    out = io.StringIO()
-    with redirect_stdout(out):
-        if fmt is Format.JSON:
+class ReportFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    XLSX = "xlsx"
+    HTML = "html"
+
+
+def rendered(doc: dict[str, Any], fmt: ReportFormat) -> str | bytes:
+    """The report in `fmt`: text, or a workbook's bytes; for people in the county's language."""
+    if fmt is ReportFormat.JSON:
+        out = io.StringIO()
+        with redirect_stdout(out):
             print_json(doc)
-        elif fmt is Format.CSV:
-            _csv(doc)
-        else:
-            with speaking(doc["language"]):
-                _table_text(doc)
-    return out.getvalue()
+        return out.getvalue()
+    if fmt is ReportFormat.CSV:
+        import csv
+
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\r\n")
+        for row in layout.csv_rows(doc):
+            writer.writerow([csv_cell(cell) for cell in row])
+        return text.getvalue()
+    with speaking(doc["language"]):
+        if fmt is ReportFormat.HTML:
+            return layout.html(doc)
+        if fmt is ReportFormat.XLSX:
+            return layout.xlsx(doc)
+        out = io.StringIO()
+        with redirect_stdout(out):
+            _table_text(doc)
+        return out.getvalue()
 
 
 @commands.command(
@@ -291,7 +120,6 @@ def rendered(doc: dict[str, Any], fmt: Format) -> str:
         "\n\nDefault: the last full calendar year. In the county's language."
     ),
 )
-@formats
 def report(
     year: Annotated[
         int | None,
@@ -331,8 +159,28 @@ def report(
         bool,
         typer.Option("--force", help=_("Replace the file given with --out if it exists.")),
     ] = False,
-    fmt: Format = Format.TABLE,
+    fmt: Annotated[
+        ReportFormat,
+        typer.Option(
+            "--format",
+            help=_(
+                "table (for people), html (a web page with charts), xlsx (a workbook, with "
+                "--out), json (for scripts) or csv."
+            ),
+            show_default=False,
+        ),
+    ] = ReportFormat.TABLE,
+    as_json: Annotated[bool, typer.Option("--json", help=_("Short for --format json."))] = False,
 ) -> None:
+    if as_json:
+        fmt = ReportFormat.JSON
+    if fmt is ReportFormat.XLSX and out is None:
+        raise InvalidInput(
+            _("a workbook is a file: give --out, e.g. --out report.xlsx"),
+            _("or choose --format html, table or csv to see the report here"),
+            code="report.xlsx_needs_out",
+            field="format",
+        )
     from shgroups.services import report as service
 
     day = today()
@@ -345,6 +193,6 @@ def report(
                 db, day, current, previous, out, lambda d: rendered(d, fmt), force=force
             )
     if out is None:
-        print(rendered(doc, fmt), end="")
+        print(rendered(doc, fmt), end="")  # text: a workbook always goes to a file
     else:
         message(_("Wrote the report to {path}.").format(path=out))

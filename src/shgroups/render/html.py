@@ -20,8 +20,8 @@ h3 { font-size: 1.05rem; margin-top: 1.4rem; }
 table { border-collapse: collapse; margin: .5rem 0 1rem; }
 th, td { padding: .2rem .6rem; border-bottom: 1px solid #ddd; text-align: left; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
-figure { margin: 1rem 0; display: flex; flex-wrap: wrap; gap: 1rem; align-items: flex-start; }
-figure svg { max-width: 100%; height: auto; }
+figure { margin: 1rem 0; }
+figure svg { display: block; width: 100%; max-width: 40rem; height: auto; }
 figcaption { font-weight: 600; width: 100%; }
 .note { color: #555; font-size: .9rem; }
 @page { size: A4; margin: 16mm; }

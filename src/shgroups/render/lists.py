@@ -15,11 +15,9 @@ from datetime import date
 from enum import StrEnum
 
 from shgroups.i18n import _, ngettext, speaking
+from shgroups.language import long_date
 from shgroups.services.publish import Lists, Ongoing, season_of
 from shgroups.text import visible
-
-# The locale a list's date is written in, by language (as services/letter.py writes dates).
-_LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "en": "en_GB"}
 
 
 class PublishFormat(StrEnum):
@@ -62,14 +60,10 @@ def _seats(group: Ongoing) -> str:
 
 
 def _blocks(lists: Lists) -> list[Block]:
-    from babel.dates import format_date
-
     def shown(text: str) -> str:
         return visible(text, multiline=False)
 
-    day = format_date(
-        date.fromisoformat(lists["on"]), "long", locale=_LOCALES.get(lists["language"], "en_GB")
-    )
+    day = long_date(date.fromisoformat(lists["on"]), lists["language"])
     blocks: list[Block] = [
         ("title", _title(lists)),
         ("date", _("Updated {date}").format(date=day)),

@@ -15,6 +15,7 @@ from typing import Any
 
 from shgroups.enums import action_label, label
 from shgroups.i18n import N_, _, ngettext, speaking
+from shgroups.language import long_date
 from shgroups.text import json_visible, visible
 
 # The identity of a person, as the letter lists it.
@@ -31,8 +32,6 @@ STATUS = {
     "withdrawn": N_("You are no longer waiting for a group (since {day})."),
     "referred": N_("You were referred to other support (on {day})."),
 }
-# The locale a letter's dates are written in, by language (English as written in Europe).
-_LOCALES = {"sv": "sv_SE", "nb": "nb_NO", "en": "en_GB"}
 
 
 def export_json(doc: Mapping[str, Any]) -> str:
@@ -49,16 +48,12 @@ def export_text(doc: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
 
 
 def _letter(doc: Mapping[str, Any], settings: Mapping[str, Any]) -> str:
-    from babel.dates import format_date
-
-    locale = _LOCALES.get(settings["language"], "en_GB")
-
     def day(value: str | None) -> str:
         """A day ("2026-11-27", or an audit's UTC time: its local day) as the letter says it."""
         if not value:
             return "–"
         when = datetime.fromisoformat(value).astimezone().date() if "T" in value else value
-        return format_date(date.fromisoformat(str(when)), "long", locale=locale)
+        return long_date(date.fromisoformat(str(when)), settings["language"])
 
     county = settings["county"] or _("the county")
     person = doc["person"]

@@ -45,7 +45,7 @@ class Row(TypedDict):
 
 class Table(TypedDict):
     rows: list[Row]
-    total: Pair
+    total: Pair | None  # None for a table whose rows do not add up to anything (by month)
 
 
 class Period(NamedTuple):
@@ -59,6 +59,8 @@ class Period(NamedTuple):
 PERIODS = ("current", "previous")
 UNKNOWN = "unknown"  # the key of a registration's missing source, gender or birth year
 AGE_BANDS = ("-29", "30-44", "45-64", "65-", UNKNOWN)
+# Days from registration to a group, in bands (the waiting-time distribution).
+WAIT_BANDS = ("0-30", "31-60", "61-90", "91-180", "181-")
 ON_TIME_DAYS = 7  # a follow-up done this close to its due date, before or after, is on time
 
 
@@ -236,6 +238,32 @@ SELECT 'placed', p.p, julianday(q.joined) - julianday(q.registered)
   FROM periods p
   JOIN queue q ON q.joined BETWEEN p.f AND p.t"""
 
+# Days from registration to a group of those placed in the period, in `WAIT_BANDS`.
+WAIT_BANDS_SQL = (
+    """
+WITH {periods},
+"""
+    + QUEUE_CTE.strip()
+    + """
+SELECT 'bands' AS kind, p.p AS period,
+       CASE WHEN days <= 30 THEN '0-30' WHEN days <= 60 THEN '31-60'
+            WHEN days <= 90 THEN '61-90' WHEN days <= 180 THEN '91-180' ELSE '181-' END AS key,
+       count(*) AS n
+  FROM periods p
+  JOIN (SELECT joined, julianday(joined) - julianday(registered) AS days FROM queue) q
+    ON q.joined BETWEEN p.f AND p.t
+ GROUP BY 2, 3"""
+)
+
+# The groups running on the last day of each month-long slice of both periods (`ends`: a
+# VALUES list of (period, slice, day)).
+RUNNING_BY_MONTH_SQL = """
+WITH ends(period, slice, day) AS (VALUES {ends})
+SELECT 'running' AS kind, e.period, e.slice AS key, count(g.id) AS n
+  FROM ends e
+  LEFT JOIN groups g ON g.started_on <= e.day AND (g.ended_on IS NULL OR g.ended_on > e.day)
+ GROUP BY 2, 3"""
+
 # A group runs on day D from its start day until its end day (not included).
 GROUPS_SQL = """
 WITH {periods}
@@ -386,13 +414,21 @@ def based_pair(values: Mapping[str, tuple[float | None, int]], min_cell: int) ->
     return {"current": out["current"], "previous": out["previous"]}
 
 
-def count_table(keys: Sequence[str], counts: Mapping[tuple[str, str], int], min_cell: int) -> Table:
-    """Rows × [current, previous] with a total per column, protected as a whole."""
+def count_table(
+    keys: Sequence[str],
+    counts: Mapping[tuple[str, str], int],
+    min_cell: int,
+    *,
+    totals: bool = True,
+) -> Table:
+    """Rows × [current, previous] with a total per column (unless `totals` is False: rows
+    that add up to nothing, such as groups running each month), protected as a whole."""
     cells = [[int(counts.get((period, key)) or 0) for period in PERIODS] for key in keys]
-    totals = [sum(row[i] for row in cells) for i in range(len(PERIODS))]
+    sums = [sum(row[i] for row in cells) for i in range(len(PERIODS))]
     if not cells:  # nothing to count: totals of 0 hide nothing
-        return {"rows": [], "total": {"current": _figure(0, False), "previous": _figure(0, False)}}
-    hidden = protect(cells, min_cell, row_totals=False, column_totals=True)
+        none: Pair = {"current": _figure(0, False), "previous": _figure(0, False)}
+        return {"rows": [], "total": none if totals else None}
+    hidden = protect(cells, min_cell, row_totals=False, column_totals=totals)
     rows: list[Row] = [
         {
             "key": key,
@@ -401,11 +437,13 @@ def count_table(keys: Sequence[str], counts: Mapping[tuple[str, str], int], min_
         }
         for r, key in enumerate(keys)
     ]
+    if not totals:
+        return {"rows": rows, "total": None}
     return {
         "rows": rows,
         "total": {
-            "current": _figure(totals[0], hidden.column_totals[0]),
-            "previous": _figure(totals[1], hidden.column_totals[1]),
+            "current": _figure(sums[0], hidden.column_totals[0]),
+            "previous": _figure(sums[1], hidden.column_totals[1]),
         },
     }
 
@@ -481,9 +519,16 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
     # waiting
     queue = spread(QUEUE_DAYS, QUEUE_CTE.strip())
     waiting, placed = queue.get("waiting", {}), queue.get("placed", {})
+    bands = keyed(WAIT_BANDS_SQL).get("bands", {})
 
     # groups
     groups = per_period(GROUPS_SQL)
+    running = keyed(RUNNING_BY_MONTH_SQL.replace("{ends}", _slice_ends(current, previous)))
+    by_month_running = count_table(
+        [str(i) for i in range(len(starts))], running.get("running", {}), min_cell, totals=False
+    )
+    for row, first in zip(by_month_running["rows"], starts, strict=True):
+        row["key"] = first.isoformat()
     most = per_period(MOST_RUNNING_SQL)
     survival = {m: per_period(SURVIVAL_SQL, {"months": m}) for m in (6, 12)}
     ended = spread(ENDED_DAYS).get("ended", {})
@@ -516,12 +561,14 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
             "placed": column(placed, "n"),
             "days_to_placement_median": of(placed, "median"),
             "days_to_placement_p90": of(placed, "p90"),
+            "days_to_placement_bands": table(bands, WAIT_BANDS),
         },
         "groups": {
             "started": column(groups, "started"),
             "running_at_end": column(groups, "running_at_end"),
             "ended": column(groups, "ended"),
             "most_running": column(most, "n"),
+            "running_by_month": by_month_running,
             "average_running": based_pair(
                 {
                     p: (round(r["average_running"], 1), int(r["ran"] or 0))
@@ -567,13 +614,24 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
     }
 
 
+def _slice_ends(current: Period, previous: Period) -> str:
+    """SQL VALUES rows (period, slice, day) of the last day of each month-long slice of both
+    periods, as ISO dates (computed here: a few dozen rows)."""
+    rows = []
+    for name, period in (("current", current), ("previous", previous)):
+        starts = month_starts(period)
+        ends = [s - timedelta(days=1) for s in starts[1:]] + [period.end]
+        rows += [f"('{name}', {i}, '{day.isoformat()}')" for i, day in enumerate(ends)]
+    return ", ".join(rows)
+
+
 def write_report(
     store: Store,
     today: date,
     current: Period,
     previous: Period,
     out: Path,
-    text: Callable[[dict[str, Any]], str],
+    text: Callable[[dict[str, Any]], str | bytes],
     *,
     force: bool = False,
 ) -> dict[str, Any]:
