@@ -59,7 +59,8 @@ class Period(NamedTuple):
 PERIODS = ("current", "previous")
 UNKNOWN = "unknown"  # the key of a registration's missing source, gender or birth year
 AGE_BANDS = ("-29", "30-44", "45-64", "65-", UNKNOWN)
-# Days from registration to a group, in bands (the waiting-time distribution).
+# Days from registration to a group, in bands (the waiting-time distribution): counted in the
+# same pass as their median (`SPREAD_SQL`, whose columns these are).
 WAIT_BANDS = ("0-30", "31-60", "61-90", "91-180", "181-")
 ON_TIME_DAYS = 7  # a follow-up done this close to its due date, before or after, is on time
 
@@ -225,7 +226,12 @@ ranked AS (
 )
 SELECT kind, period, max(n) AS n,
        avg(CASE WHEN rn IN ((n + 1) / 2, (n + 2) / 2) THEN days END) AS median,
-       min(CASE WHEN rn >= (9 * n + 9) / 10 THEN days END) AS p90
+       min(CASE WHEN rn >= (9 * n + 9) / 10 THEN days END) AS p90,
+       count(*) FILTER (WHERE days <= 30) AS "0-30",
+       count(*) FILTER (WHERE days > 30 AND days <= 60) AS "31-60",
+       count(*) FILTER (WHERE days > 60 AND days <= 90) AS "61-90",
+       count(*) FILTER (WHERE days > 90 AND days <= 180) AS "91-180",
+       count(*) FILTER (WHERE days > 180) AS "181-"
   FROM ranked GROUP BY kind, period"""
 
 # Days waited by those waiting at the end; days to their first group of those placed.
@@ -237,23 +243,6 @@ UNION ALL
 SELECT 'placed', p.p, julianday(q.joined) - julianday(q.registered)
   FROM periods p
   JOIN queue q ON q.joined BETWEEN p.f AND p.t"""
-
-# Days from registration to a group of those placed in the period, in `WAIT_BANDS`.
-WAIT_BANDS_SQL = (
-    """
-WITH {periods},
-"""
-    + QUEUE_CTE.strip()
-    + """
-SELECT 'bands' AS kind, p.p AS period,
-       CASE WHEN days <= 30 THEN '0-30' WHEN days <= 60 THEN '31-60'
-            WHEN days <= 90 THEN '61-90' WHEN days <= 180 THEN '91-180' ELSE '181-' END AS key,
-       count(*) AS n
-  FROM periods p
-  JOIN (SELECT joined, julianday(joined) - julianday(registered) AS days FROM queue) q
-    ON q.joined BETWEEN p.f AND p.t
- GROUP BY 2, 3"""
-)
 
 # The groups running on the last day of each month-long slice of both periods (`ends`: a
 # VALUES list of (period, slice, day)).
@@ -519,7 +508,7 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
     # waiting
     queue = spread(QUEUE_DAYS, QUEUE_CTE.strip())
     waiting, placed = queue.get("waiting", {}), queue.get("placed", {})
-    bands = keyed(WAIT_BANDS_SQL).get("bands", {})
+    bands = {(p, band): int(r[band] or 0) for p, r in placed.items() for band in WAIT_BANDS}
 
     # groups
     groups = per_period(GROUPS_SQL)
