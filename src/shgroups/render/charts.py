@@ -38,7 +38,7 @@ def columns(
     slot = plot_w / max(len(categories), 1)
     bar = max(min(slot / (len(series) + 1), 28), 2)
     parts = [_open(width, height, title, desc)]
-    for fraction in (0, 0.5, 1):
+    for fraction in (0, 0.5, 1) if highest >= 2 else (0, 1):  # whole numbers on the axis
         y = top + plot_h * (1 - fraction)
         parts.append(
             f'<line x1="{left}" x2="{width - 10}" y1="{y:.1f}" y2="{y:.1f}" stroke="#ddd"/>'

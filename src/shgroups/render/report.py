@@ -160,6 +160,8 @@ class Shown:
     def __init__(self, doc: dict[str, Any]) -> None:
         self.min_cell = doc["min_cell"]
         self.locale = locale_of(doc["language"])
+        # months of calendar years are the same in both columns: "januari", not "januari 2025"
+        self.years = heads(doc) == (doc["period"]["from"][:4], doc["previous_period"]["from"][:4])
         self.hidden_count = False
         self.hidden_based = False
 
@@ -189,7 +191,8 @@ class Shown:
             day = date.fromisoformat(key)
             if day.day != 1:  # a period that does not start on the first: the slice's first day
                 return key
-            return str(format_date(day, "LLL" if short else "LLLL y", locale=self.locale))
+            shape = "LLL" if short else "LLLL" if self.years else "LLLL y"
+            return str(format_date(day, shape, locale=self.locale))
         if table in RANGES:
             return key.replace("-", "–")
         return key
@@ -275,7 +278,8 @@ def html(doc: dict[str, Any]) -> str:
             data = f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
             kind = CHARTS.get((section, name))
             parts.append(f"<h3>{esc(_(table_label))}</h3>")
-            if kind is None or not table["rows"]:
+            drawn = [r[p]["value"] for r in table["rows"] for p in ("current", "previous")]
+            if kind is None or not any(drawn):  # nothing to draw: every figure 0 or hidden
                 parts.append(data)
                 continue
             draw = charts.columns if kind == "columns" else charts.bars
@@ -302,23 +306,29 @@ def html(doc: dict[str, Any]) -> str:
 def xlsx(doc: dict[str, Any]) -> bytes:
     """A workbook: the single figures on the first sheet, then one sheet a table. Counts are
     number cells; a hidden one is the text "<5" (as the page shows it), a share a number."""
-    from shgroups.render.xlsx import Sheet, workbook
+    from shgroups.render.xlsx import Percent, Sheet, workbook
 
     shown = Shown(doc)
     now, before = heads(doc)
 
-    def cell(figure: dict[str, Any], count: bool) -> Any:
+    def cell(figure: dict[str, Any], count: bool, share: bool = False) -> Any:
         if figure["suppressed"]:
             return shown.figure(figure, False, count)
-        return figure["value"]
+        value = figure["value"]
+        return Percent(value) if share and value is not None else value
 
     summary = [
-        [_(section_label), _(label), cell(pair["current"], counted(name)),
-         cell(pair["previous"], counted(name))]
+        [_(section_label), _(label),
+         cell(pair["current"], counted(name), name.endswith("_share")),
+         cell(pair["previous"], counted(name), name.endswith("_share"))]
         for section, section_label, _figures in SECTIONS
         for name, label, pair in singles(doc, section)
     ]  # fmt: skip
-    sheets = [Sheet(_("Summary"), [_("Section"), _("Figure"), now, before], summary)]
+    notes = [[note] for note in [title(doc), period_line(doc), *shown.notes()]]
+    sheets = [
+        Sheet(_("About"), [_("About these figures")], notes),
+        Sheet(_("Summary"), [_("Section"), _("Figure"), now, before], summary),
+    ]
     for _section, name, label, table in tables(doc):
         rows = [
             [shown.key(name, r["key"]), cell(r["current"], True), cell(r["previous"], True)]
@@ -328,6 +338,4 @@ def xlsx(doc: dict[str, Any]) -> bytes:
             total = table["total"]
             rows.append([_("Total"), cell(total["current"], True), cell(total["previous"], True)])
         sheets.append(Sheet(_(label), [_(label), now, before], rows))
-    notes = [[note] for note in [title(doc), period_line(doc), *shown.notes()]]
-    sheets.append(Sheet(_("About"), [_("About these figures")], notes))
     return workbook(sheets)

@@ -16,6 +16,10 @@ from typing import Any, NamedTuple
 _RUNNABLE = ("=", "+", "-", "@", "\t", "\r")
 
 
+class Percent(float):
+    """A share (0.4) that the sheet shows as a percentage (40 %), still a number."""
+
+
 class Sheet(NamedTuple):
     name: str  # at most 31 characters, no []:*?/\ (Excel's rule), made so by `workbook`
     header: Sequence[str]
@@ -27,11 +31,14 @@ def workbook(sheets: Sequence[Sheet]) -> bytes:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     book = Workbook(write_only=True)
     used: set[str] = set()
     for sheet in sheets:
         page = book.create_sheet(_name(sheet.name, used))
+        for column, width in enumerate(_widths(sheet), start=1):  # before any row is written
+            page.column_dimensions[get_column_letter(column)].width = width
         bold = Font(bold=True)
         header = []
         for text in sheet.header:
@@ -59,6 +66,8 @@ def _put(cell: Any, value: Any) -> None:
         value = str(value).lower()
     if isinstance(value, int | float):
         cell.value = value
+        if isinstance(value, Percent):
+            cell.number_format = "0%"
     elif isinstance(value, date):
         cell.value = value
         cell.number_format = "yyyy-mm-dd"
@@ -70,11 +79,17 @@ def _put(cell: Any, value: Any) -> None:
             cell.quotePrefix = True
 
 
+def _widths(sheet: Sheet) -> list[float]:
+    """Each column wide enough for its longest text (within reason), so nothing is cut."""
+    columns = zip(*[sheet.header, *sheet.rows], strict=False)
+    return [min(max(len(str(v)) for v in column if v is not None) + 2, 70) for column in columns]
+
+
 def _name(name: str, used: set[str]) -> str:
-    clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("'") or "Sheet"
-    candidate, n = clean[:31], 2
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in name).strip("' ") or "Sheet"
+    candidate, n = clean[:31].rstrip(), 2
     while candidate.casefold() in used:
         suffix = f" ({n})"
-        candidate, n = clean[: 31 - len(suffix)] + suffix, n + 1
+        candidate, n = clean[: 31 - len(suffix)].rstrip() + suffix, n + 1
     used.add(candidate.casefold())
     return candidate

@@ -393,13 +393,21 @@ def count_pair(counts: Mapping[str, int], min_cell: int) -> Pair:
     return {"current": out["current"], "previous": out["previous"]}
 
 
-def based_pair(values: Mapping[str, tuple[float | None, int]], min_cell: int) -> Pair:
+# A median is one value of the middle: at least `min_cell` values lie on each side of it only
+# from twice as many; the 90th percentile has one value in ten above it, so ten times.
+SPREAD_BASE = {"median": 2, "p90": 10}
+
+
+def based_pair(
+    values: Mapping[str, tuple[float | None, int]], min_cell: int, times: int = 1
+) -> Pair:
     """A share, median or average of each period: (value, base); null when the base is below
-    `min_cell`."""
+    `times` × `min_cell` (`SPREAD_BASE` for a median or a percentile, which is one person's
+    own figure)."""
     out: dict[str, Figure] = {}
     for period in PERIODS:
         value, base = values.get(period, (None, 0))
-        out[period] = _figure(value, not enough(base, min_cell) or value is None)
+        out[period] = _figure(value, not enough(base, times * min_cell) or value is None)
     return {"current": out["current"], "previous": out["previous"]}
 
 
@@ -444,8 +452,12 @@ def _ordered(found: Sequence[str], first: Sequence[str] = ()) -> list[str]:
     return [*(k for k in first if k in found), *rest, *([UNKNOWN] if UNKNOWN in found else [])]
 
 
-def _share(part: int, base: int) -> tuple[float | None, int]:
-    return (round(part / base, 3) if base else None, base)
+def _share(part: int, base: int, min_cell: int) -> tuple[float | None, int]:
+    """A share (3 decimals) and its base; None when it would tell a small count: a share of a
+    known base gives the part and the rest, so each must be 0 or at least `min_cell` (2 of 5
+    is "40 %": two women, three men)."""
+    small = [n for n in (part, base - part) if 0 < n < min_cell]
+    return (round(part / base, 3) if base and not small else None, base)
 
 
 # --- the report --------------------------------------------------------------------------------
@@ -495,7 +507,11 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         return count_pair({p: (rows.get(p) or {}).get(name) or 0 for p in PERIODS}, min_cell)
 
     def of(rows: Mapping[str, Mapping[str, Any]], name: str, base: str = "n") -> Pair:
-        return based_pair({p: (r[name], int(r[base] or 0)) for p, r in rows.items()}, min_cell)
+        return based_pair(
+            {p: (r[name], int(r[base] or 0)) for p, r in rows.items()},
+            min_cell,
+            SPREAD_BASE.get(name, 1),
+        )
 
     # registrations received
     received = keyed(RECEIVED_SQL)
@@ -525,7 +541,10 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
     # participants
     part = keyed(PARTICIPANTS_SQL)
     by_age, gender = part.get("by_age", {}), part.get("gender", {})
-    women = {p: _share(gender.get((p, "women"), 0), gender.get((p, "known"), 0)) for p in PERIODS}
+    women = {
+        p: _share(gender.get((p, "women"), 0), gender.get((p, "known"), 0), min_cell)
+        for p in PERIODS
+    }
     outcomes = per_period(OUTCOMES_SQL)
     followups = per_period(FOLLOWUPS_SQL)
 
@@ -569,11 +588,13 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         "survival": {
             "six_months_groups": column(survival[6], "n"),
             "six_months_share": based_pair(
-                {p: _share(r["running"], r["n"]) for p, r in survival[6].items()}, min_cell
+                {p: _share(r["running"], r["n"], min_cell) for p, r in survival[6].items()},
+                min_cell,
             ),
             "twelve_months_groups": column(survival[12], "n"),
             "twelve_months_share": based_pair(
-                {p: _share(r["running"], r["n"]) for p, r in survival[12].items()}, min_cell
+                {p: _share(r["running"], r["n"], min_cell) for p, r in survival[12].items()},
+                min_cell,
             ),
             "days_to_end_median": of(ended, "median"),
         },
@@ -597,7 +618,8 @@ def report(store: Store, today: date, current: Period, previous: Period) -> dict
         "followups": {
             "done": column(followups, "done"),
             "on_time_share": based_pair(
-                {p: _share(r["on_time"], r["done"]) for p, r in followups.items()}, min_cell
+                {p: _share(r["on_time"], r["done"], min_cell) for p, r in followups.items()},
+                min_cell,
             ),
         },
     }
