@@ -46,8 +46,8 @@ def test_due_lists_overdue_first_then_this_week(run: Run, db: Path) -> None:
     run("staff", "add", "Omar Said")
     # Handed over 2026-10-06: due 2026-11-17 (overdue by 7 days on 2026-11-24).
     running_group(run, "2026-10-06", ["2026-10-06"], "Utmattning", 1, "Eva Lind")
-    # Handed over 2026-10-18: due 2026-11-29, the Sunday of this week.
-    running_group(run, "2026-10-18", ["2026-10-18"], "Ensamhet", 10, "Omar Said")
+    # Handed over 2026-10-16: due 2026-11-27, the Friday of this week.
+    running_group(run, "2026-10-16", ["2026-10-16"], "Ensamhet", 10, "Omar Said")
     # Handed over 2026-10-19: due 2026-11-30, next week.
     running_group(run, "2026-10-19", ["2026-10-19"], "Stress och oro", 20)
     rows = json.loads(run("followups", "due", "--json").stdout)
@@ -59,14 +59,18 @@ def test_due_lists_overdue_first_then_this_week(run: Run, db: Path) -> None:
             "due": "2026-11-17",
             "days_overdue": 7,
             "starter": "Eva Lind",
+            "due_planned": "2026-11-17",
+            "moved_for": None,
         },
         {
             "group": 2,
             "theme": "Ensamhet",
             "area": "Jönköping",
-            "due": "2026-11-29",
+            "due": "2026-11-27",
             "days_overdue": 0,
             "starter": "Omar Said",
+            "due_planned": "2026-11-27",
+            "moved_for": None,
         },
     ]
     assert [
@@ -110,7 +114,8 @@ def test_add_moves_the_next_due_date(run: Run, db: Path) -> None:
         "Lokalen byts i december",
         "--json",
     )
-    assert json.loads(result.stdout) == {"group": 1, "next_due": "2027-01-01"}
+    # Six weeks on is Nyårsdagen 2027-01-01, a Friday: due the Monday after.
+    assert json.loads(result.stdout) == {"group": 1, "next_due": "2027-01-04"}
     shown = json.loads(run("groups", "show", "1", "--json").stdout)
     assert shown["followups"] == [
         {
@@ -120,7 +125,7 @@ def test_add_moves_the_next_due_date(run: Run, db: Path) -> None:
             "note": "Lokalen byts i december",
         }
     ]
-    assert shown["next_followup"] == "2027-01-01"
+    assert shown["next_followup"] == "2027-01-04"
 
 
 def test_add_refuses_what_makes_no_sense(run: Run, db: Path) -> None:
@@ -208,30 +213,33 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
         "number": 4,
         "of": 4,
         "group_status": "running",
-        "next_followup": "2026-04-06",
+        "next_followup": "2026-04-07",
     }
 
-    # Due on Monday 2026-04-06, ISO week 2026-W15: not listed the week before, listed in it.
+    # Six weeks on is Monday 2026-04-06, Annandag påsk: due on Tuesday 2026-04-07, ISO week
+    # 2026-W15: not listed the week before, listed in it.
     on("2026-03-29")  # Sunday of W13
     assert json.loads(run("followups", "due", "--json").stdout) == []
     assert json.loads(run("followups", "due", "--week", "2026-W14", "--json").stdout) == []
     (row,) = json.loads(run("followups", "due", "--week", "2026-W15", "--json").stdout)
-    assert (row["due"], row["days_overdue"]) == ("2026-04-06", 0)
-    on("2026-04-06")
+    assert (row["due"], row["days_overdue"]) == ("2026-04-07", 0)
+    on("2026-04-07")
     (row,) = json.loads(run("followups", "due", "--json").stdout)
     assert row == {
         "group": 1,
         "theme": "Ensamhet",
         "area": "Huskvarna",
-        "due": "2026-04-06",
+        "due": "2026-04-07",
         "days_overdue": 0,
         "starter": "Eva Lind",
+        "due_planned": "2026-04-06",
+        "moved_for": "Annandag påsk",
     }
 
-    # Done two weeks late: still listed and overdue until then …
+    # Done two weeks late (13 days after the moved date): still listed and overdue until then …
     on("2026-04-20")
     (row,) = json.loads(run("followups", "due", "--json").stdout)
-    assert row["days_overdue"] == 14
+    assert row["days_overdue"] == 13
     out = json.loads(run("followups", "add", "1", "--outcome", "ok", "--json").stdout)
     # … and the next is counted from the late date, not the calendar.
     assert out == {"group": 1, "next_due": "2026-06-01"}
@@ -271,6 +279,8 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
         "due": "2026-06-01",
         "days_overdue": 0,
         "starter": "Eva Lind",
+        "due_planned": "2026-06-01",
+        "moved_for": None,
     }
     assert "today" in run("followups", "due").stdout
     shown = json.loads(run("groups", "show", "1", "--json").stdout)

@@ -24,23 +24,23 @@ SATURDAY = 5
 
 def _year_holidays(country: str, language: str, year: int) -> dict[date, str]:
     """The holidays of `country` in `year` named in `language` (the package's code)."""
-    import holidays
+    from holidays.constants import DE_FACTO, PUBLIC
+    from holidays.countries.norway import Norway
+    from holidays.countries.sweden import Sweden
 
     if country == "NO":
         # Norway's class counts no Sundays unless told to; said anyway, as for Sweden.
-        days: Mapping[date, str] = holidays.Norway(
-            years=year, language=language, include_sundays=False
-        )
+        days: Mapping[date, str] = Norway(years=year, language=language, include_sundays=False)
     else:
         # Before 0.109 Sweden's class counted every Sunday as a holiday ("Söndag") unless
         # `include_sundays=False`. Since 0.88 the de-facto days off midsommarafton, julafton and
         # nyårsafton are the package's DE_FACTO category (not public holidays by law, days off
         # by the vacation law and in practice): asked for here, not added by hand.
-        days = holidays.Sweden(
+        days = Sweden(
             years=year,
             language=language,
             include_sundays=False,
-            categories=(holidays.PUBLIC, holidays.DE_FACTO),
+            categories=(PUBLIC, DE_FACTO),
         )
     return dict(days)
 
