@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -356,3 +359,73 @@ def test_due_says_how_far_off_in_words(run: Run, db: Path) -> None:
         assert said in table, said
     table = run("followups", "due", "--week", "2026-W49").stdout
     assert "13 days overdue" in table  # from Monday 2026-11-30
+
+
+# --- days off ----------------------------------------------------------------------------------
+
+
+def test_a_followup_due_on_midsommarafton_is_due_the_next_working_day(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHG_TODAY", "2027-07-01")
+    # Handed over Friday 2027-05-14: six weeks on is midsommarafton, Friday 2027-06-25.
+    running_group(run, "2027-05-14", ["2027-05-14"])
+    (row,) = json.loads(run("followups", "due", "--as-of", "2027-06-28", "--json").stdout)
+    assert set(row) == {
+        "group", "theme", "area", "due", "days_overdue", "starter", "due_planned", "moved_for"
+    }  # fmt: skip
+    assert (row["due"], row["due_planned"], row["moved_for"]) == (
+        "2027-06-28",
+        "2027-06-25",
+        "Midsommarafton",
+    )
+    assert row["days_overdue"] == 0
+    # Not listed in the week of midsommar: due the Monday after.
+    assert json.loads(run("followups", "due", "--as-of", "2027-06-25", "--json").stdout) == []
+    shown = run("followups", "due", "--as-of", "2027-06-28").stdout
+    assert "2027-06-28 (moved from 2027-06-25: Midsommarafton)" in shown
+    # In Swedish (a real process: the interface language is chosen once per process).
+    shown = subprocess.run(
+        [sys.executable, "-m", "shgroups", "followups", "due", "--as-of", "2027-06-28"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SHG_LANG": "sv"},
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "2027-06-28 (flyttad från 2027-06-25: Midsommarafton)" in shown
+    assert json.loads(run("groups", "show", "1", "--json").stdout)["next_followup"] == (
+        "2027-06-28"
+    )
+
+
+def test_a_norwegian_county_moves_for_its_own_holidays(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHG_TODAY", "2027-07-01")
+    run("settings", "set", "country", "NO")
+    run("settings", "set", "language", "nb")
+    # Handed over Friday 2027-05-14: due Friday 2027-06-25, a working day in Norway …
+    running_group(run, "2027-05-14", ["2027-05-14"])
+    (row,) = json.loads(run("followups", "due", "--as-of", "2027-06-25", "--json").stdout)
+    assert (row["due"], row["moved_for"]) == ("2027-06-25", None)
+    # … and Kristi himmelfartsdag, Thursday 2027-05-06, moves to Friday.
+    running_group(run, "2027-03-25", ["2027-03-25"], "Ensamhet", 10)
+    rows = json.loads(run("followups", "due", "--as-of", "2027-05-07", "--json").stdout)
+    assert [(r["due"], r["moved_for"]) for r in rows] == [("2027-05-07", "Kristi himmelfartsdag")]
+
+
+def test_klamdag_setting_moves_the_friday_after_kristi_himmelsfard(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHG_TODAY", "2027-07-01")
+    running_group(run, "2027-03-25", ["2027-03-25"])  # due Thursday 2027-05-06
+    due = lambda: json.loads(  # noqa: E731
+        run("followups", "due", "--as-of", "2027-05-10", "--json").stdout
+    )[0]["due"]
+    assert due() == "2027-05-07"
+    run("settings", "set", "klamdag", "on")
+    assert due() == "2027-05-10"
+    assert (
+        "klamdag must be one of: off, on" in run("settings", "set", "klamdag", "yes", code=1).stderr
+    )
