@@ -4,6 +4,7 @@ package), Sweden's de-facto days off, and klämdagar when the county counts them
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from shgroups.services.holidays import days_off, next_working_day
 
@@ -53,3 +54,18 @@ def test_next_working_day() -> None:
     assert next_working_day(date(2026, 6, 19), NORWAY) == date(2026, 6, 19)
     assert next_working_day(date(2026, 12, 24), "SE") == date(2026, 12, 28)
     assert next_working_day(date(2026, 11, 17), "SE") == date(2026, 11, 17)
+
+
+def test_a_year_asked_once_is_read_from_the_cache_after(tmp_path: Path) -> None:
+    """The package is asked once per year and country; the next command reads the cache."""
+    from shgroups.services import holidays as service
+
+    first = service.days_off("SE", date(2026, 6, 1), date(2026, 6, 30))
+    (cached,) = (tmp_path / "cache" / "shg").glob("holidays-SE-sv-2026-*.json")
+    assert cached.stat().st_mode & 0o777 == 0o600
+    assert "Midsommarafton" in cached.read_text("utf-8")
+    cached.write_text(cached.read_text("utf-8").replace("Midsommarafton", "Midsommar (cache)"))
+    assert service.days_off("SE", date(2026, 6, 1), date(2026, 6, 30))[date(2026, 6, 19)] == (
+        "Midsommar (cache)"
+    )
+    assert first[date(2026, 6, 19)] == "Midsommarafton"

@@ -8,11 +8,15 @@ when a day off is first asked for (start-up time: ruff's banned module-level imp
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Mapping
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from shgroups.i18n import _, speaking
+from shgroups.language import cache_folder
 
 # The names of the holidays in the county's language, as the `holidays` package spells the
 # languages: Norwegian bokmål is "no" there. A county whose language the country's class does
@@ -23,7 +27,46 @@ SATURDAY = 5
 
 
 def _year_holidays(country: str, language: str, year: int) -> dict[date, str]:
-    """The holidays of `country` in `year` named in `language` (the package's code)."""
+    """The holidays of `country` in `year` named in `language` (the package's code): from the
+    user's cache when an earlier command asked the package for that year, else from the
+    package (whose import loads every country it knows: some 50 ms that `shg followups due`
+    should not pay each Monday), then kept in the cache."""
+    path = _cache_file(country, language, year)
+    try:
+        return {date.fromisoformat(d): n for d, n in json.loads(path.read_text("utf-8")).items()}
+    except (OSError, ValueError, AttributeError):
+        pass
+    found = _from_package(country, language, year)
+    _keep(path, {d.isoformat(): n for d, n in found.items()})
+    return found
+
+
+def _cache_file(country: str, language: str, year: int) -> Path:
+    """The cache file of one year's holidays, named for the installed package too (a new
+    version of it may know a day better)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")  # finds it without importing it
+    origin = spec.origin if spec and spec.origin else ""
+    stamp = os.stat(origin).st_mtime_ns if origin else 0
+    return cache_folder() / f"holidays-{country}-{language}-{year}-{stamp}.json"
+
+
+def _keep(path: Path, days: dict[str, str]) -> None:
+    """Write the cache file, private, under a temporary name moved into place; a cache that
+    cannot be written is simply not kept."""
+    temp = path.with_name(f".{path.name}.{os.getpid()}")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(days, out, ensure_ascii=False)
+        os.replace(temp, path)
+    except OSError:
+        temp.unlink(missing_ok=True)
+
+
+def _from_package(country: str, language: str, year: int) -> dict[date, str]:
     from holidays.constants import DE_FACTO, PUBLIC
     from holidays.countries.norway import Norway
     from holidays.countries.sweden import Sweden
