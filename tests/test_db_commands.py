@@ -202,7 +202,10 @@ def test_every_earlier_schema_migrates_keeping_all_rows(run: Run, tmp_path: Path
         conn.close()
         before = counts(path)
         due = json.loads(run("--db", str(path), "followups", "due", "--json").stdout)
-        assert [(d["group"], d["due"]) for d in due] == [(1, "2025-04-26")]
+        # Due on Saturday 2025-04-26 by the rule: on the Monday after.
+        assert [(d["group"], d["due_planned"], d["due"]) for d in due] == [
+            (1, "2025-04-26", "2025-04-28")
+        ]
         # The register's identity and the county's country (migrations 4 and 5) are new.
         assert counts(path) == {**before, "register": 1, "settings": before["settings"] + 1}
         conn = sqlite3.connect(path)

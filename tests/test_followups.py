@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -46,8 +49,8 @@ def test_due_lists_overdue_first_then_this_week(run: Run, db: Path) -> None:
     run("staff", "add", "Omar Said")
     # Handed over 2026-10-06: due 2026-11-17 (overdue by 7 days on 2026-11-24).
     running_group(run, "2026-10-06", ["2026-10-06"], "Utmattning", 1, "Eva Lind")
-    # Handed over 2026-10-18: due 2026-11-29, the Sunday of this week.
-    running_group(run, "2026-10-18", ["2026-10-18"], "Ensamhet", 10, "Omar Said")
+    # Handed over 2026-10-16: due 2026-11-27, the Friday of this week.
+    running_group(run, "2026-10-16", ["2026-10-16"], "Ensamhet", 10, "Omar Said")
     # Handed over 2026-10-19: due 2026-11-30, next week.
     running_group(run, "2026-10-19", ["2026-10-19"], "Stress och oro", 20)
     rows = json.loads(run("followups", "due", "--json").stdout)
@@ -59,14 +62,18 @@ def test_due_lists_overdue_first_then_this_week(run: Run, db: Path) -> None:
             "due": "2026-11-17",
             "days_overdue": 7,
             "starter": "Eva Lind",
+            "due_planned": "2026-11-17",
+            "moved_for": None,
         },
         {
             "group": 2,
             "theme": "Ensamhet",
             "area": "Jönköping",
-            "due": "2026-11-29",
+            "due": "2026-11-27",
             "days_overdue": 0,
             "starter": "Omar Said",
+            "due_planned": "2026-11-27",
+            "moved_for": None,
         },
     ]
     assert [
@@ -110,7 +117,8 @@ def test_add_moves_the_next_due_date(run: Run, db: Path) -> None:
         "Lokalen byts i december",
         "--json",
     )
-    assert json.loads(result.stdout) == {"group": 1, "next_due": "2027-01-01"}
+    # Six weeks on is Nyårsdagen 2027-01-01, a Friday: due the Monday after.
+    assert json.loads(result.stdout) == {"group": 1, "next_due": "2027-01-04"}
     shown = json.loads(run("groups", "show", "1", "--json").stdout)
     assert shown["followups"] == [
         {
@@ -120,7 +128,7 @@ def test_add_moves_the_next_due_date(run: Run, db: Path) -> None:
             "note": "Lokalen byts i december",
         }
     ]
-    assert shown["next_followup"] == "2027-01-01"
+    assert shown["next_followup"] == "2027-01-04"
 
 
 def test_add_refuses_what_makes_no_sense(run: Run, db: Path) -> None:
@@ -208,30 +216,33 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
         "number": 4,
         "of": 4,
         "group_status": "running",
-        "next_followup": "2026-04-06",
+        "next_followup": "2026-04-07",
     }
 
-    # Due on Monday 2026-04-06, ISO week 2026-W15: not listed the week before, listed in it.
+    # Six weeks on is Monday 2026-04-06, Annandag påsk: due on Tuesday 2026-04-07, ISO week
+    # 2026-W15: not listed the week before, listed in it.
     on("2026-03-29")  # Sunday of W13
     assert json.loads(run("followups", "due", "--json").stdout) == []
     assert json.loads(run("followups", "due", "--week", "2026-W14", "--json").stdout) == []
     (row,) = json.loads(run("followups", "due", "--week", "2026-W15", "--json").stdout)
-    assert (row["due"], row["days_overdue"]) == ("2026-04-06", 0)
-    on("2026-04-06")
+    assert (row["due"], row["days_overdue"]) == ("2026-04-07", 0)
+    on("2026-04-07")
     (row,) = json.loads(run("followups", "due", "--json").stdout)
     assert row == {
         "group": 1,
         "theme": "Ensamhet",
         "area": "Huskvarna",
-        "due": "2026-04-06",
+        "due": "2026-04-07",
         "days_overdue": 0,
         "starter": "Eva Lind",
+        "due_planned": "2026-04-06",
+        "moved_for": "Annandag påsk",
     }
 
-    # Done two weeks late: still listed and overdue until then …
+    # Done two weeks late (13 days after the moved date): still listed and overdue until then …
     on("2026-04-20")
     (row,) = json.loads(run("followups", "due", "--json").stdout)
-    assert row["days_overdue"] == 14
+    assert row["days_overdue"] == 13
     out = json.loads(run("followups", "add", "1", "--outcome", "ok", "--json").stdout)
     # … and the next is counted from the late date, not the calendar.
     assert out == {"group": 1, "next_due": "2026-06-01"}
@@ -271,6 +282,8 @@ def test_the_whole_loop_through_time(run: Run, db: Path, monkeypatch: pytest.Mon
         "due": "2026-06-01",
         "days_overdue": 0,
         "starter": "Eva Lind",
+        "due_planned": "2026-06-01",
+        "moved_for": None,
     }
     assert "today" in run("followups", "due").stdout
     shown = json.loads(run("groups", "show", "1", "--json").stdout)
@@ -346,3 +359,73 @@ def test_due_says_how_far_off_in_words(run: Run, db: Path) -> None:
         assert said in table, said
     table = run("followups", "due", "--week", "2026-W49").stdout
     assert "13 days overdue" in table  # from Monday 2026-11-30
+
+
+# --- days off ----------------------------------------------------------------------------------
+
+
+def test_a_followup_due_on_midsommarafton_is_due_the_next_working_day(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHG_TODAY", "2027-07-01")
+    # Handed over Friday 2027-05-14: six weeks on is midsommarafton, Friday 2027-06-25.
+    running_group(run, "2027-05-14", ["2027-05-14"])
+    (row,) = json.loads(run("followups", "due", "--as-of", "2027-06-28", "--json").stdout)
+    assert set(row) == {
+        "group", "theme", "area", "due", "days_overdue", "starter", "due_planned", "moved_for"
+    }  # fmt: skip
+    assert (row["due"], row["due_planned"], row["moved_for"]) == (
+        "2027-06-28",
+        "2027-06-25",
+        "Midsommarafton",
+    )
+    assert row["days_overdue"] == 0
+    # Not listed in the week of midsommar: due the Monday after.
+    assert json.loads(run("followups", "due", "--as-of", "2027-06-25", "--json").stdout) == []
+    shown = run("followups", "due", "--as-of", "2027-06-28").stdout
+    assert "2027-06-28 (moved from 2027-06-25: Midsommarafton)" in shown
+    # In Swedish (a real process: the interface language is chosen once per process).
+    shown = subprocess.run(
+        [sys.executable, "-m", "shgroups", "followups", "due", "--as-of", "2027-06-28"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "SHG_LANG": "sv"},
+        timeout=60,
+        check=True,
+    ).stdout
+    assert "2027-06-28 (flyttad från 2027-06-25: Midsommarafton)" in shown
+    assert json.loads(run("groups", "show", "1", "--json").stdout)["next_followup"] == (
+        "2027-06-28"
+    )
+
+
+def test_a_norwegian_county_moves_for_its_own_holidays(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHG_TODAY", "2027-07-01")
+    run("settings", "set", "country", "NO")
+    run("settings", "set", "language", "nb")
+    # Handed over Friday 2027-05-14: due Friday 2027-06-25, a working day in Norway …
+    running_group(run, "2027-05-14", ["2027-05-14"])
+    (row,) = json.loads(run("followups", "due", "--as-of", "2027-06-25", "--json").stdout)
+    assert (row["due"], row["moved_for"]) == ("2027-06-25", None)
+    # … and Kristi himmelfartsdag, Thursday 2027-05-06, moves to Friday.
+    running_group(run, "2027-03-25", ["2027-03-25"], "Ensamhet", 10)
+    rows = json.loads(run("followups", "due", "--as-of", "2027-05-07", "--json").stdout)
+    assert [(r["due"], r["moved_for"]) for r in rows] == [("2027-05-07", "Kristi himmelfartsdag")]
+
+
+def test_klamdag_setting_moves_the_friday_after_kristi_himmelsfard(
+    run: Run, db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SHG_TODAY", "2027-07-01")
+    running_group(run, "2027-03-25", ["2027-03-25"])  # due Thursday 2027-05-06
+    due = lambda: json.loads(  # noqa: E731
+        run("followups", "due", "--as-of", "2027-05-10", "--json").stdout
+    )[0]["due"]
+    assert due() == "2027-05-07"
+    run("settings", "set", "klamdag", "on")
+    assert due() == "2027-05-10"
+    assert (
+        "klamdag must be one of: off, on" in run("settings", "set", "klamdag", "yes", code=1).stderr
+    )

@@ -327,7 +327,8 @@ def test_a_follow_up_on_a_given_day_is_removed(run: Run, db: Path) -> None:
     run("followups", "add", "1", "--date", "2026-11-20", "--note", "again", "--force")
     result = run("followups", "remove", "1", "--date", "2026-11-20")
     assert "Removed the follow-up of group 1 on 2026-11-20 (outcome: going well)." in result.stderr
-    assert "Group 1: next follow-up due 2027-01-01." in result.stderr
+    # Six weeks after 2026-11-20 is Nyårsdagen: due the next working day.
+    assert "Group 1: next follow-up due 2027-01-04." in result.stderr
     assert "1 other follow-up is still recorded on 2026-11-20." in result.stderr
     shown = json.loads(run("groups", "show", "1", "--json").stdout)
     assert [f["note"] for f in shown["followups"]] == ["first", "second"]  # the later-recorded
@@ -335,7 +336,7 @@ def test_a_follow_up_on_a_given_day_is_removed(run: Run, db: Path) -> None:
     assert (removed["note"], removed["left_on_day"], removed["next_due"]) == (
         "first",
         0,
-        "2027-01-01",
+        "2027-01-04",
     )
     removed = json.loads(run("followups", "remove", "1", "--json").stdout)
     assert (removed["date"], removed["next_due"]) == ("2026-11-20", "2026-11-16")  # handover

@@ -89,6 +89,19 @@ def test_the_config_folder_is_the_one_platformdirs_names(
         assert language.config_folder() == platformdirs.user_config_path("shg", appauthor=False)
 
 
+def test_the_cache_folder_is_the_one_platformdirs_names(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import platformdirs
+
+    for xdg in (str(tmp_path / "xdg"), None):
+        if xdg is None:
+            monkeypatch.delenv("XDG_CACHE_HOME")
+        else:
+            monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+        assert language.cache_folder() == platformdirs.user_cache_path("shg", appauthor=False)
+
+
 def test_the_config_command_needs_no_register(run: Run, tmp_path: Path) -> None:
     run("config", "language")
     assert not (tmp_path / "shg.db").exists()

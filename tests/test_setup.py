@@ -48,6 +48,7 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
         "county": "Testlän",
         "language": "sv",
         "country": "SE",
+        "klamdag": "off",
         "min_size": 5,
         "max_size": 8,
         "starter_sessions": 4,

@@ -71,6 +71,19 @@ def config_folder() -> Path:
     return Path(base) / "shg"
 
 
+def cache_folder() -> Path:
+    """The platform's user cache folder for shg, as `platformdirs.user_cache_path("shg",
+    appauthor=False)` gives it: what shg may keep to be faster, and lose without harm."""
+    home = Path.home()
+    if sys.platform == "win32":
+        base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
+        return Path(base) / "shg" / "Cache"
+    if sys.platform == "darwin":
+        return home / "Library" / "Caches" / "shg"
+    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(home / ".cache")
+    return Path(base) / "shg"
+
+
 def config_file() -> Path:
     return config_folder() / "language"
 

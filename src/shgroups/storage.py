@@ -90,6 +90,24 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.actor = current_actor()
+        # `working_day(iso)` in SQL: the county's next working day (services/holidays.py),
+        # so the follow-up rule stays one SQL expression (services/groups.py). Built on the
+        # first call, from the settings as they are then; a changed setting forgets it.
+        self._calendar: Any = None
+        conn.create_function("working_day", 1, self._working_day, deterministic=True)
+
+    def _working_day(self, day: str | None) -> str | None:
+        if self._calendar is None:
+            from shgroups.services.holidays import calendar
+            from shgroups.services.settings import get_settings
+
+            self._calendar = calendar(get_settings(self))
+        moved: str | None = self._calendar.working_day_iso(day)
+        return moved
+
+    def settings_changed(self) -> None:
+        """The county's settings were written: days off are reckoned anew."""
+        self._calendar = None
 
     def _run(self, sql: str, params: Params) -> sqlite3.Cursor:
         try:

@@ -30,13 +30,27 @@ def relative(as_of: date, due: str) -> str:
     return days_away((date.fromisoformat(due) - as_of).days, _OVERDUE)
 
 
+def moved_due(row: dict[str, Any]) -> str:
+    """The due date as a person reads it, with why it moved when a day off moved it: the
+    sentence in the interface language, the holiday's name in the county's."""
+    if row["due"] == row["due_planned"]:
+        return str(row["due"])
+    if row["moved_for"] is None:
+        return _("{due} (moved from {planned}: a weekend)").format(
+            due=row["due"], planned=row["due_planned"]
+        )
+    return _("{due} (moved from {planned}: {day_off})").format(
+        due=row["due"], planned=row["due_planned"], day_off=row["moved_for"]
+    )
+
+
 def _with_when(as_of: date, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**row, "when": relative(as_of, row["due"])} for row in rows]
+    return [{**row, "due": moved_due(row), "when": relative(as_of, row["due"])} for row in rows]
 
 
 DUE = View(
     "followups due",
-    ("group", "theme", "area", "due", "days_overdue", "starter"),
+    ("group", "theme", "area", "due", "days_overdue", "starter", "due_planned", "moved_for"),
     (
         ("group", N_("Group")),
         "theme",
@@ -50,7 +64,11 @@ DUE = View(
     empty=N_("Nothing is due."),
     # Counted from today; the command counts from its --as-of or --week.
     for_table=lambda rows: _with_when(today(), rows),
-    note="soonest first; `days_overdue` is 0 for those not yet late",
+    note=(
+        "soonest first; `days_overdue` is 0 for those not yet late; `due` is a working day: "
+        "`due_planned` is the day the rule gives, `moved_for` the day off (in the county's "
+        "language) that moved it, null when not moved or moved for a weekend"
+    ),
     many=True,
 )
 RECORDED = View(

@@ -329,8 +329,9 @@ def _build_demo(store: Store, today: date) -> None:
 
     # Groups in every phase. A follow-up is due 6 weeks (42 days) after the last one.
     demo.group("Samtal om livet", "Jönköping", 7, 200, "Eva Lind", 4, [120, 56])  # overdue
-    sunday = (week_end(today) - today).days
-    demo.group("Nära anhörigs död", "Värnamo", 6, 150, "Omar Said", 4, [42 - sunday])  # this week
+    # Due on this week's Friday (a follow-up due on a weekend moves to the Monday after).
+    friday = max(0, (week_end(today) - today).days - 2)
+    demo.group("Nära anhörigs död", "Värnamo", 6, 150, "Omar Said", 4, [42 - friday])  # this week
     demo.group("Ensamhet", "Huskvarna", 8, 120, "Lena Berg", 4, [21])  # due later
     demo.group("Separation/skilsmässa", "Jönköping", 6, 14, "Eva Lind", 2, [])  # starting
     demo.group("Att vara anhörig", "Värnamo", 5, 7, "Omar Said", 1, [])  # starting

@@ -12,8 +12,15 @@ from shgroups.freetext import check_free_text
 from shgroups.i18n import _, ngettext
 from shgroups.services import catalogue
 from shgroups.services.choices import one_of
-from shgroups.services.groups import NEXT_FOLLOWUP_SQL, active_group, get_group
+from shgroups.services.groups import (
+    NEXT_FOLLOWUP_PLANNED_SQL,
+    active_group,
+    get_group,
+    working_day_sql,
+)
+from shgroups.services.holidays import calendar
 from shgroups.services.intake import check_note
+from shgroups.services.settings import get_settings
 from shgroups.storage import Store
 from shgroups.text import typed
 
@@ -27,6 +34,8 @@ class DueFollowup(TypedDict):
     due: str
     starter: str | None
     days_overdue: int
+    due_planned: str  # the day the rule gives, before a day off moved it to `due`
+    moved_for: str | None  # the day off on `due_planned`, in the county's language
 
 
 # A follow-up recorded while the next is further away than this needs to be forced.
@@ -40,16 +49,18 @@ class FollowupAdded(TypedDict):
 
 
 # Only running groups are read (index on status), so the cost follows the groups that run
-# now, not the register's history.
+# now, not the register's history. The planned day is computed once and moved once.
 DUE_SQL = f"""
-SELECT g.id AS "group", t.name AS theme, a.name AS area, {NEXT_FOLLOWUP_SQL} AS due,
-       s.name AS starter
-  FROM groups g
-  JOIN themes t ON t.id = g.theme_id
-  JOIN areas a ON a.id = g.area_id
-  LEFT JOIN staff s ON s.id = g.starter_id
- WHERE g.status = 'running' AND due <= :week_end AND (:starter IS NULL OR s.name = :starter)
- ORDER BY due, g.id
+SELECT "group", theme, area, {working_day_sql("due_planned")} AS due, starter, due_planned
+  FROM (SELECT g.id AS "group", t.name AS theme, a.name AS area,
+               {NEXT_FOLLOWUP_PLANNED_SQL} AS due_planned, s.name AS starter
+          FROM groups g
+          JOIN themes t ON t.id = g.theme_id
+          JOIN areas a ON a.id = g.area_id
+          LEFT JOIN staff s ON s.id = g.starter_id
+         WHERE g.status = 'running' AND (:starter IS NULL OR s.name = :starter))
+ WHERE due <= :week_end
+ ORDER BY due, "group"
 """
 
 
@@ -60,9 +71,14 @@ def due(store: Store, as_of: date, starter: str | None = None) -> list[DueFollow
         DUE_SQL,
         {"week_end": week_end(as_of).isoformat(), "starter": starter_name},
     )
+    county = calendar(get_settings(store)) if rows else None
     for r in rows:
         r["days_overdue"] = max(0, (as_of - date.fromisoformat(r["due"])).days)
-    return rows  # type: ignore[return-value]  # DUE_SQL's columns and days_overdue
+        moved = r["due"] != r["due_planned"]
+        r["moved_for"] = (
+            county.name(date.fromisoformat(r["due_planned"])) if county and moved else None
+        )
+    return rows  # type: ignore[return-value]  # DUE_SQL's columns, days_overdue, moved_for
 
 
 def add_followup(

@@ -22,22 +22,31 @@ from shgroups.storage import Store
 from shgroups.text import typed
 
 
-def followup_due_sql(last: str) -> str:
+def working_day_sql(day: str) -> str:
+    """SQL moving the ISO date `day` to the county's next working day (itself if one)."""
+    return f"working_day({day})"
+
+
+def followup_due_sql(last: str, moved: bool = True) -> str:
     """SQL for the day group `g`'s follow-up falls due after the one done on `last` (an SQL
     expression, NULL for the first): one interval (`followup_weeks`) after it, else after the
     handover (the last starter session), else, for a group not handed over, after the weeks
-    of its planned starter sessions. The one rule for `followups due` and the yearly report."""
-    return f"""
+    of its planned starter sessions; a day the county is off (a weekend, a holiday, a klämdag
+    when the county counts them) moves it to the next working day (`working_day`, registered
+    on every connection by storage.Store). `moved=False`: the day before that move. The one
+    rule for `followups due` and the yearly report."""
+    planned = f"""
 date(coalesce({last}, g.handover_on,
               date(g.started_on, '+' || (g.starter_sessions * 7) || ' days')),
      '+' || (g.followup_weeks * 7) || ' days')"""
+    return working_day_sql(planned) if moved else planned
 
 
 # One row per group with what lists, `show` and `followups due` need. The next follow-up is
 # counted from the last one done, else from the handover (the last starter session).
-NEXT_FOLLOWUP_SQL = followup_due_sql(
-    "(SELECT max(f.done_on) FROM followups f WHERE f.group_id = g.id)"
-)
+_LAST_FOLLOWUP = "(SELECT max(f.done_on) FROM followups f WHERE f.group_id = g.id)"
+NEXT_FOLLOWUP_SQL = followup_due_sql(_LAST_FOLLOWUP)
+NEXT_FOLLOWUP_PLANNED_SQL = followup_due_sql(_LAST_FOLLOWUP, moved=False)
 
 GROUP_SQL = f"""
 SELECT g.id, t.name AS theme, a.name AS area, g.status, g.started_on, s.name AS starter,

@@ -65,8 +65,19 @@ SPEC = (
     Setting(
         "country",
         "SE",
-        lambda: _("the county's country: how phone numbers without +46/+47 are read"),
+        lambda: _(
+            "the county's country: how phone numbers without +46/+47 are read, and whose "
+            "public holidays are days off"
+        ),
         choices=("SE", "NO"),
+    ),
+    # A text setting with two choices rather than a new bool type: it is validated, shown and
+    # documented like `legal_basis`, and typed as a coordinator says it (on/off).
+    Setting(
+        "klamdag",
+        "off",
+        lambda: _("a single working day between a holiday and a weekend counts as a day off"),
+        choices=("off", "on"),
     ),
     Setting("min_size", 5, lambda: _("fewest people to start a group"), low=2, high=50),
     Setting("max_size", 8, lambda: _("most people in a group"), low=2, high=50),
@@ -229,6 +240,7 @@ def _store(store: Store, values: dict[str, Any]) -> None:
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, str(value)),
         )
+    store.settings_changed()
 
 
 def seed_settings(store: Store, county: str, language: str) -> None:
