@@ -55,9 +55,11 @@ def peer_sql() -> dict[str, str]:
         for kind, sql in (("theme", ALSO_THEMES_SQL), ("area", ALSO_AREAS_SQL))
     ]
     return {
-        "followups due": DUE_SQL.replace(":week_end", f"'{week_end(TODAY)}'").replace(
-            ":starter", "NULL"
-        ),
+        # the peer has no `working_day()` (shg's Python function for days off): the same
+        # query with the due date unmoved
+        "followups due": DUE_SQL.replace(":week_end", f"'{week_end(TODAY)}'")
+        .replace(":starter", "NULL")
+        .replace("working_day(due_planned)", "due_planned"),
         # the three reads of the readiness rule, as one statement
         "groups ready": " UNION ALL ".join([candidates, *also]),
     }
