@@ -82,6 +82,12 @@ def sqlite_error(exc: sqlite3.Error) -> StorageError:
     )
 
 
+# SQL functions that services declare for every connection (services/holidays.py declares
+# `working_day`): name -> (number of arguments, the function for one store). Storage knows
+# none of them; a service module registers its own when it is imported.
+SQL_FUNCTIONS: dict[str, tuple[int, Callable[[Store], Callable[..., Any]]]] = {}
+
+
 class Store:
     """An open shg database: queries as dicts, writes in one BEGIN IMMEDIATE transaction."""
 
@@ -90,24 +96,15 @@ class Store:
         self.path = path
         self.read_only = read_only
         self.actor = current_actor()
-        # `working_day(iso)` in SQL: the county's next working day (services/holidays.py),
-        # so the follow-up rule stays one SQL expression (services/groups.py). Built on the
-        # first call, from the settings as they are then; a changed setting forgets it.
-        self._calendar: Any = None
-        conn.create_function("working_day", 1, self._working_day, deterministic=True)
-
-    def _working_day(self, day: str | None) -> str | None:
-        if self._calendar is None:
-            from shgroups.services.holidays import calendar
-            from shgroups.services.settings import get_settings
-
-            self._calendar = calendar(get_settings(self))
-        moved: str | None = self._calendar.working_day_iso(day)
-        return moved
+        # What a service reckoned from the settings for this store (a county's calendar);
+        # forgotten when the settings change.
+        self.reckoned: dict[str, Any] = {}
+        for name, (arity, made) in SQL_FUNCTIONS.items():
+            conn.create_function(name, arity, made(self), deterministic=True)
 
     def settings_changed(self) -> None:
-        """The county's settings were written: days off are reckoned anew."""
-        self._calendar = None
+        """The county's settings were written: what was reckoned from them is reckoned anew."""
+        self.reckoned.clear()
 
     def _run(self, sql: str, params: Params) -> sqlite3.Cursor:
         try:

@@ -13,7 +13,7 @@ from shgroups.enums import GroupStatus, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.freetext import check_free_text
 from shgroups.i18n import N_, _, ngettext
-from shgroups.services import catalogue
+from shgroups.services import catalogue, holidays  # noqa: F401  (declares `working_day`)
 from shgroups.services.choices import one_of
 from shgroups.services.intake import set_status, waiting_registration
 from shgroups.services.readiness import ready_groups

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 from shgroups.i18n import _, speaking
 from shgroups.language import cache_folder
+from shgroups.storage import SQL_FUNCTIONS, Store
 
 # The names of the holidays in the county's language, as the `holidays` package spells the
 # languages: Norwegian bokmål is "no" there. A county whose language the country's class does
@@ -188,3 +189,22 @@ def days_off(
 def next_working_day(day: date, settings_or_country: Mapping[str, Any] | str) -> date:
     """`day`, or the county's first working day after it."""
     return calendar(settings_or_country).next_working_day(day)
+
+
+def _working_day_for(store: Store) -> Callable[[str | None], str | None]:
+    """`working_day(iso)` in SQL for one store: the county's next working day, so that the
+    follow-up rule stays one SQL expression (services/groups.py). The county's calendar is
+    built on the first call, from the settings as they are then."""
+
+    def working_day(day: str | None) -> str | None:
+        if "calendar" not in store.reckoned:
+            from shgroups.services.settings import get_settings
+
+            store.reckoned["calendar"] = calendar(get_settings(store))
+        moved: str | None = store.reckoned["calendar"].working_day_iso(day)
+        return moved
+
+    return working_day
+
+
+SQL_FUNCTIONS["working_day"] = (1, _working_day_for)
