@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import store
-from shgroups.cli.output import csv_cell, message, print_json, table
+from shgroups.cli.output import JsonFlag, csv_cell, message, print_json, table
 from shgroups.dates import today
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _, speaking
@@ -170,7 +170,7 @@ def report(
             show_default=False,
         ),
     ] = ReportFormat.TABLE,
-    as_json: Annotated[bool, typer.Option("--json", help=_("Short for --format json."))] = False,
+    as_json: JsonFlag = False,
 ) -> None:
     if as_json:
         fmt = ReportFormat.JSON
