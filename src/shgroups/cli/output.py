@@ -53,7 +53,10 @@ LABELLED = {
 }
 
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
-WRAPPING = {"theme", "area", "name", "members", "note", "about", "starter", "method", "value"}
+WRAPPING = {
+    "theme", "area", "name", "members", "note", "about", "starter", "method", "value",
+    "due",  # a day, or a day with why it moved: "2026-11-16 (moved from …: a weekend)"
+}  # fmt: skip
 
 
 class View(NamedTuple):
@@ -320,7 +323,10 @@ def table(
         wraps = key in WRAPPING
         cells = [_cell(row.get(key), key) for row in rows]
         words = [w for text in cells for w in (text.split() if wraps else [text])]
-        least = max([len(w) for w in header.split()] + [min(len(w), 24) for w in words])
+        # a value that never wraps needs all its width; a long word of free text folds at 24
+        least = max(
+            [len(w) for w in header.split()] + [min(len(w), 24) if wraps else len(w) for w in words]
+        )
         least_total += least
         grid.add_column(
             header,
