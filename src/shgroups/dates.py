@@ -124,8 +124,9 @@ def not_after_today(on: date, today: date) -> None:
         )
 
 
-def not_before(on: date, earliest: str, event: str) -> None:
-    """Refuse a date before an earlier event of the same record (ISO date `earliest`)."""
+def not_before(on: date, earliest: str, event: str, field: str = "date") -> None:
+    """Refuse a date before an earlier event of the same record (ISO date `earliest`); the
+    date is the input `field`."""
     if on.isoformat() < earliest:
         raise InvalidInput(
             _("{date} is before {event} ({earliest})").format(
@@ -133,7 +134,7 @@ def not_before(on: date, earliest: str, event: str) -> None:
             ),
             _("check the date: events are recorded in the order they happened"),
             code="date.before_event",
-            field="date",
+            field=field,
             date=on.isoformat(),
             earliest=earliest,
             event=event,

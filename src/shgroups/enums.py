@@ -116,9 +116,10 @@ def action_label(action: str) -> str:
 def typed_label(value: str) -> str:
     """A value as a coordinator may type it in the interface language ("needs-support" ->
     "behöver-stöd"), for help screens: the English value itself in English."""
-    from shgroups.language import ENGLISH, chosen
+    from shgroups.i18n import spoken
+    from shgroups.language import ENGLISH
 
-    if chosen() == ENGLISH:
+    if spoken() == ENGLISH:
         return value
     return "-".join(label(value).split())
 

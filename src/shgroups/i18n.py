@@ -12,38 +12,47 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-_translation: gettext.NullTranslations | None = None
+# The language spoken now and its catalogue: the interface language, settled once on first
+# use, or the county's inside `speaking`.
+_spoken: tuple[str, gettext.NullTranslations] | None = None
 
 
-def _load(language: str | None = None) -> gettext.NullTranslations:
-    from shgroups.language import chosen
-
-    return gettext.translation(
-        "shg",
-        localedir=Path(__file__).parent / "locale",
-        languages=[language or chosen()],
-        fallback=True,
+def _load(language: str) -> tuple[str, gettext.NullTranslations]:
+    catalogue = gettext.translation(
+        "shg", localedir=Path(__file__).parent / "locale", languages=[language], fallback=True
     )
+    return language, catalogue
+
+
+def _now() -> tuple[str, gettext.NullTranslations]:
+    global _spoken
+    if _spoken is None:
+        from shgroups.language import chosen
+
+        _spoken = _load(chosen())
+    return _spoken
 
 
 @contextmanager
 def speaking(language: str) -> Iterator[None]:
     """Within it, `_` and `ngettext` speak `language` (sv, nb, en) instead of the interface
     language: for what shg writes for others, in the county's language (a letter, a list)."""
-    global _translation
-    before = _catalogue()
-    _translation = _load(language)
+    global _spoken
+    before = _now()
+    _spoken = _load(language)
     try:
         yield
     finally:
-        _translation = before
+        _spoken = before
+
+
+def spoken() -> str:
+    """The language `_` speaks now (sv, nb, en)."""
+    return _now()[0]
 
 
 def _catalogue() -> gettext.NullTranslations:
-    global _translation
-    if _translation is None:
-        _translation = _load()
-    return _translation
+    return _now()[1]
 
 
 def _(message: str) -> str:

@@ -58,30 +58,28 @@ def normalise(tag: str | None) -> str | None:
     return _ALIASES.get(code)
 
 
-def config_folder() -> Path:
-    """The platform's user config folder for shg, as `platformdirs.user_config_path("shg",
-    appauthor=False)` gives it."""
+def _user_folder(windows: str, mac: str, xdg: str, unix: str) -> Path:
+    """shg's folder of one kind in the user's home, as platformdirs places it: `windows`
+    under %LOCALAPPDATA%\\shg, `mac` under ~/Library, else $`xdg` or ~/`unix`, then shg."""
     home = Path.home()
     if sys.platform == "win32":
         base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
-        return Path(base) / "shg"
+        return Path(base) / "shg" / windows
     if sys.platform == "darwin":
-        return home / "Library" / "Application Support" / "shg"
-    base = os.environ.get("XDG_CONFIG_HOME", "").strip() or str(home / ".config")
-    return Path(base) / "shg"
+        return home / "Library" / mac / "shg"
+    return Path(os.environ.get(xdg, "").strip() or str(home / unix)) / "shg"
+
+
+def config_folder() -> Path:
+    """The platform's user config folder for shg, as `platformdirs.user_config_path("shg",
+    appauthor=False)` gives it."""
+    return _user_folder("", "Application Support", "XDG_CONFIG_HOME", ".config")
 
 
 def cache_folder() -> Path:
     """The platform's user cache folder for shg, as `platformdirs.user_cache_path("shg",
     appauthor=False)` gives it: what shg may keep to be faster, and lose without harm."""
-    home = Path.home()
-    if sys.platform == "win32":
-        base = os.environ.get("LOCALAPPDATA") or str(home / "AppData" / "Local")
-        return Path(base) / "shg" / "Cache"
-    if sys.platform == "darwin":
-        return home / "Library" / "Caches" / "shg"
-    base = os.environ.get("XDG_CACHE_HOME", "").strip() or str(home / ".cache")
-    return Path(base) / "shg"
+    return _user_folder("Cache", "Caches", "XDG_CACHE_HOME", ".cache")
 
 
 def config_file() -> Path:

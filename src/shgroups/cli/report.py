@@ -36,41 +36,19 @@ def _table_text(doc: dict[str, Any]) -> None:
     console.print(layout.title(doc), style="bold", markup=False)
     console.print(layout.period_line(doc), markup=False)
     columns = [("key", ""), ("current", now), ("previous", before)]
+
+    def rows(lines: list[layout.Line]) -> list[dict[str, str]]:
+        return [dict(zip(("key", "current", "previous"), line, strict=True)) for line in lines]
+
     for section, title, _figures in layout.SECTIONS:
         console.print()
         console.print(_(title).upper(), style="bold", markup=False)
-        singles = [
-            {
-                "key": _(label),
-                "current": shown.figure(pair["current"], name.endswith("_share"), counted),
-                "previous": shown.figure(pair["previous"], name.endswith("_share"), counted),
-            }
-            for name, label, pair in layout.singles(doc, section)
-            for counted in [layout.counted(name)]
-        ]
+        singles = layout.single_lines(doc, section, shown)
         if singles:
-            table(singles, columns)
-        for table_section, name, label, found in layout.tables(doc):
-            if table_section != section:
-                continue
-            rows = [
-                {
-                    "key": shown.key(name, row["key"]),
-                    "current": shown.figure(row["current"], False, True),
-                    "previous": shown.figure(row["previous"], False, True),
-                }
-                for row in found["rows"]
-            ]
-            if found["total"]:
-                rows.append(
-                    {
-                        "key": _("Total"),
-                        "current": shown.figure(found["total"]["current"], False, True),
-                        "previous": shown.figure(found["total"]["previous"], False, True),
-                    }
-                )
+            table(rows(singles), columns)
+        for _section, name, label, found in layout.tables(doc, section):
             console.print()
-            table(rows, [("key", _(label)), *columns[1:]])
+            table(rows(layout.table_lines(name, found, shown)), [("key", _(label)), *columns[1:]])
     notes = shown.notes()
     if notes:
         console.print()

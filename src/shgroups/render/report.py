@@ -114,11 +114,13 @@ def is_table(value: Any) -> bool:
     return isinstance(value, dict) and "rows" in value
 
 
-def tables(doc: dict[str, Any]) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """(section, name, label, table) of every table, in the report's order."""
+def tables(
+    doc: dict[str, Any], only: str | None = None
+) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(section, name, label, table) of every table (of the section `only`), in order."""
     for section, _title, figures in SECTIONS:
         for name, label in figures:
-            if is_table(doc[section][name]):
+            if only in (None, section) and is_table(doc[section][name]):
                 yield section, name, label, doc[section][name]
 
 
@@ -129,6 +131,23 @@ def singles(doc: dict[str, Any], section: str) -> Iterator[tuple[str, str, dict[
             for name, label in figures:
                 if not is_table(doc[section][name]):
                     yield name, label, doc[section][name]
+
+
+# A line of a table as a person reads it: what, this period, the previous period.
+Line = tuple[str, str, str]
+
+
+def single_lines(doc: dict[str, Any], section: str, shown: Shown) -> list[Line]:
+    """The section's single figures as lines."""
+    return [(_(label), *shown.pair(pair, name)) for name, label, pair in singles(doc, section)]
+
+
+def table_lines(name: str, table: dict[str, Any], shown: Shown) -> list[Line]:
+    """A table's rows, and its total when it has one, as lines."""
+    lines = [(shown.key(name, row["key"]), *shown.pair(row)) for row in table["rows"]]
+    if table["total"]:
+        lines.append((_("Total"), *shown.pair(table["total"])))
+    return lines
 
 
 def counted(name: str) -> bool:
@@ -180,6 +199,14 @@ class Shown:
         if share:
             return str(format_percent(value, locale=self.locale))
         return str(format_decimal(value, locale=self.locale))
+
+    def pair(self, pair: dict[str, Any], name: str = "") -> tuple[str, str]:
+        """Both periods' figures of `pair`, a figure called `name` (a table's cells: counts)."""
+        share, count = name.endswith("_share"), counted(name)
+        return (
+            self.figure(pair["current"], share, count),
+            self.figure(pair["previous"], share, count),
+        )
 
     def key(self, table: str, key: str, *, short: bool = False) -> str:
         """A row's key as a person reads it; `short` for a chart's axis ("jan" for a month)."""
@@ -252,30 +279,22 @@ def html(doc: dict[str, Any]) -> str:
     now, before = heads(doc)
     head = f'<tr><th></th><th class="n">{esc(now)}</th><th class="n">{esc(before)}</th></tr>'
 
-    def row(label: str, pair: dict[str, Any], share: bool, count: bool) -> str:
-        return (
-            f"<tr><td>{esc(label)}</td>"
-            f'<td class="n">{esc(shown.figure(pair["current"], share, count))}</td>'
-            f'<td class="n">{esc(shown.figure(pair["previous"], share, count))}</td></tr>'
+    def grid(lines: list[Line]) -> str:
+        body = "".join(
+            f'<tr><td>{esc(what)}</td><td class="n">{esc(this)}</td>'
+            f'<td class="n">{esc(previous)}</td></tr>'
+            for what, this, previous in lines
         )
+        return f"<table><thead>{head}</thead><tbody>{body}</tbody></table>"
 
     parts = [f"<h1>{esc(title(doc))}</h1>", f'<p class="meta">{esc(period_line(doc))}</p>']
     for section, label, _figures in SECTIONS:
         parts.append(f"<h2>{esc(_(label))}</h2>")
-        lines = [
-            row(_(name_label), pair, name.endswith("_share"), counted(name))
-            for name, name_label, pair in singles(doc, section)
-        ]
+        lines = single_lines(doc, section, shown)
         if lines:
-            parts.append(f"<table><thead>{head}</thead><tbody>{''.join(lines)}</tbody></table>")
-        for table_section, name, table_label, table in tables(doc):
-            if table_section != section:
-                continue
-            keys = [shown.key(name, r["key"]) for r in table["rows"]]
-            body = [row(k, r, False, True) for k, r in zip(keys, table["rows"], strict=True)]
-            if table["total"]:
-                body.append(row(_("Total"), table["total"], False, True))
-            data = f"<table><thead>{head}</thead><tbody>{''.join(body)}</tbody></table>"
+            parts.append(grid(lines))
+        for _section, name, table_label, table in tables(doc, section):
+            data = grid(table_lines(name, table, shown))
             kind = CHARTS.get((section, name))
             parts.append(f"<h3>{esc(_(table_label))}</h3>")
             drawn = [r[p]["value"] for r in table["rows"] for p in ("current", "previous")]

@@ -506,18 +506,8 @@ def _move_start(store: Store, group: Group, start: date) -> None:
             id=group["id"],
         )
     placed = _first_placed(store, group["id"])
-    if placed is not None and start.isoformat() < placed:
-        raise InvalidInput(
-            _("{date} is before the group's members were placed ({earliest})").format(
-                date=start, earliest=placed
-            ),
-            _("check the date: events are recorded in the order they happened"),
-            code="date.before_event",
-            field="start_date",
-            date=start.isoformat(),
-            earliest=placed,
-            event=_("the group's members were placed"),
-        )
+    if placed is not None:
+        not_before(start, placed, _("the group's members were placed"), "start_date")
     store.execute("UPDATE groups SET started_on = ? WHERE id = ?", (start.isoformat(), group["id"]))
     if unheld:
         _hand_over(store, group["id"], start)

@@ -155,9 +155,9 @@ def _invalid(setting: Setting, value: object) -> InvalidInput:
 
 def _example_sources() -> str:
     """A few sources as a county speaking the interface language starts with."""
-    from shgroups.language import chosen
+    from shgroups.i18n import spoken
 
-    return ",".join(SOURCES.get(chosen(), SOURCES["en"]).split(",")[::4])
+    return ",".join(SOURCES.get(spoken(), SOURCES["en"]).split(",")[::4])
 
 
 def _source_entries(value: str) -> str:
