@@ -184,8 +184,11 @@ def test_a_new_coordinators_year_in_region_jonkoping(run: Run, environment: Path
     today = "2026-09-22"
     shg("sessions", "add", "1", "--attended", "6")
     before = data("groups", "show", "1")
-    today = "2026-09-23"  # the next morning, not sure it went in: recorded again
-    assert "starter session 3 of 4 recorded" in shg("sessions", "add", "1").stderr
+    today = "2026-09-23"  # the next morning, not sure it went in: typed again, the plan says no
+    assert "next starter session is planned on 2026-09-29" in mistake("sessions", "add", "1")
+    # Typed again with today's date: recorded, by mistake, and removed.
+    said = shg("sessions", "add", "1", "--date", "today")
+    assert "starter session 3 of 4 recorded" in said.stderr
     assert "has no starter session 7: it has 3 sessions" in mistake("sessions", "remove", "1", "7")
     assert "there is no group 9" in mistake("sessions", "remove", "9")
     said = shg("sessions", "remove", "1")

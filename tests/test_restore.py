@@ -150,7 +150,7 @@ def test_a_schema_shg_did_not_make_is_refused_and_reported(
     conn.commit()
     conn.close()
     check = run("db", "check", code=1)
-    assert "is not as shg's migrations make it" in check.stderr
+    assert "is not as shg's migrations make it" in check.stdout
     # Nor is a good backup restored into that register: its triggers would fire.
     before = sha(db)
     result = run("db", "restore", str(good), "--yes", code=1)
@@ -164,8 +164,8 @@ def test_db_check_reports_an_owed_checkpoint(run: Run, db: Path) -> None:
     conn.commit()
     conn.close()
     result = run("db", "check", code=1)
-    assert "an erasure is not yet checkpointed" in result.stderr
-    assert "shg.db / shg.db-wal" in result.stderr and "run any shg write command" in result.stderr
+    assert "an erasure is not yet checkpointed" in result.stdout
+    assert "shg.db / shg.db-wal" in result.stdout and "run any shg write command" in result.stdout
 
 
 def file_at(version: int, path: Path) -> Path:

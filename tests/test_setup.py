@@ -52,6 +52,8 @@ def test_settings_show_and_set(run: Run, db: Path) -> None:
         "min_size": 5,
         "max_size": 8,
         "starter_sessions": 4,
+        "session_holidays": "move",
+        "session_minutes": 120,
         "followup_weeks": 6,
         "legal_basis": "consent",
         "info_version": "1",

@@ -77,10 +77,16 @@ def test_schema(run: Run, environment: Path) -> None:
     tables = {name: db[name].columns_dict for name in db.table_names()}  # type: ignore[union-attr]
     db.close()
     assert sorted(tables) == [
-        "areas", "audit", "followups", "group_members", "groups", "persons",
-        "register", "registration_areas", "registration_themes", "registrations", "sessions",
-        "settings", "staff", "theme_aliases", "themes",
+        "areas", "audit", "calendar_events", "followups", "group_members", "groups",
+        "meeting_changes", "persons", "register", "registration_areas", "registration_themes",
+        "registrations", "sessions", "settings", "staff", "theme_aliases", "themes",
     ]  # fmt: skip
+    # The plan and the calendar hold dates and group ids: no person, no theme.
+    assert tables["meeting_changes"] == {"group_id": int, "planned_on": str, "moved_to": str}
+    assert tables["calendar_events"] == {
+        "uid": str, "group_id": int, "starts": str, "status": str, "content": str,
+        "sequence": int, "stamp": str,
+    }  # fmt: skip
     # Which register this is (backups are recognised by it) and an owed WAL checkpoint.
     assert tables["register"] == {"id": int, "identity": str, "checkpoint_owed_since": str}
     # One row per stay in a group: a member put back in the queue may come back.

@@ -102,6 +102,8 @@ ACTIONS = {
     "registration.edit": N_("corrected"),
     "registration.reinstate": N_("back in the queue (reinstated)"),
     "session.remove": N_("starter session removed (recorded by mistake)"),
+    "session.cancel": N_("planned starter session cancelled"),
+    "session.move": N_("planned starter session moved"),
     "followup.remove": N_("follow-up removed (recorded by mistake)"),
 }
 

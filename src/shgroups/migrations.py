@@ -297,12 +297,39 @@ M005_CORRECTIONS_AND_CONTACTS: list[Step] = [
     "ALTER TABLE groups ADD COLUMN venue TEXT",
 ]
 
+# The plan of starter sessions: a group meets every week or every other week; a session held
+# remembers which planned meeting it was (its calendar event); a planned meeting can be
+# cancelled or moved; and what each calendar event looked like when last exported, so that an
+# event whose time changes is sent again with a higher SEQUENCE (RFC 5545) and an unchanged
+# register exports the same bytes.
+M006_SCHEDULE = [
+    "ALTER TABLE groups ADD COLUMN every_weeks INTEGER NOT NULL DEFAULT 1 "
+    "CHECK (every_weeks BETWEEN 1 AND 2)",
+    "ALTER TABLE sessions ADD COLUMN planned_on TEXT",
+    """CREATE TABLE meeting_changes (
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        planned_on TEXT NOT NULL,
+        moved_to TEXT,
+        PRIMARY KEY (group_id, planned_on)
+    )""",
+    """CREATE TABLE calendar_events (
+        uid TEXT PRIMARY KEY,
+        group_id INTEGER NOT NULL REFERENCES groups(id),
+        starts TEXT NOT NULL,
+        status TEXT NOT NULL,
+        content TEXT NOT NULL,
+        sequence INTEGER NOT NULL,
+        stamp TEXT NOT NULL
+    )""",
+]
+
 MIGRATIONS: list[list[Step]] = [
     [*M001_INITIAL],
     [*M002_BASIS_AND_RETENTION],
     [*M003_COVERING_WAITING_INDEX],
     M004_REGISTER_AND_ONE_UNICODE_FORM,
     M005_CORRECTIONS_AND_CONTACTS,
+    [*M006_SCHEDULE],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

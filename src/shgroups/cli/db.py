@@ -118,9 +118,9 @@ def check(fmt: Format = Format.TABLE) -> None:
             code="db.check_failed",
         ) from None
     render(CHECKED, report, fmt)
-    if fmt is Format.TABLE:
+    if fmt is Format.TABLE:  # the findings are the report (stdout); stderr starts with Error
         for finding in report["findings"]:
-            message(f"- {finding}")
+            print(f"- {finding}")
     if not report["ok"]:
         raise StorageError(
             ngettext(

@@ -11,6 +11,7 @@ from shgroups.enums import GroupStatus
 from shgroups.errors import InvalidInput
 from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import groups as service
+from shgroups.services import schedule
 from shgroups.services.readiness import nearly_ready, ready_groups
 from shgroups.services.settings import get_settings
 
@@ -73,17 +74,32 @@ VenueOpt = Annotated[
         help=_("Where it meets: a place, never a person, e.g. 'Stadsbiblioteket, rum 2'."),
     ),
 ]
+EveryOpt = Annotated[
+    bool | None,
+    typer.Option(
+        "--every-other-week/--every-week",
+        help=_("It meets every other week, or every week (the default for a new group)."),
+        show_default=False,
+    ),
+]
 OpenOpt = Annotated[
     bool | None,
     typer.Option("--open/--closed", help=_("Open or closed to new members."), show_default=False),
 ]
 
 
+def _every_weeks(every_other_week: bool | None) -> int | None:
+    return None if every_other_week is None else 2 if every_other_week else 1
+
+
 def _meets(group: dict[str, Any]) -> str | None:
-    """When a group meets, as a person reads it: "Monday 18:30", "Monday", "18:30"."""
+    """When a group meets, as a person reads it: "Monday 18:30", "Monday", "18:30", and
+    "every other week" when it does."""
     said = " ".join(
         part for part in (service.weekday_name(group["weekday"]), group["time"]) if part
     )
+    if group.get("every_weeks") == 2:
+        said = _("{when}, every other week").format(when=said) if said else _("every other week")
     return said or None
 
 
@@ -124,8 +140,10 @@ GROUP_KEYS = (
     "weekday",
     "time",
     "venue",
+    "every_weeks",
     "planned",
 )
+MEETING_KEYS = tuple(schedule.Meeting.__annotations__)
 GROUPS = View(
     "groups list",
     GROUP_KEYS,
@@ -170,7 +188,7 @@ GROUP = View(
 )
 GROUP_SHOW = GROUP._replace(
     commands="groups show",
-    keys=(*GROUP_KEYS, "member_list", "sessions", "followups"),
+    keys=(*GROUP_KEYS, "member_list", "sessions", "plan", "followups"),
     parts=(
         (
             "member_list",
@@ -199,6 +217,23 @@ GROUP_SHOW = GROUP._replace(
             ),
         ),
         (
+            "plan",
+            View(
+                "",
+                MEETING_KEYS,
+                (
+                    ("number", N_("#")),
+                    ("date", N_("Date")),
+                    ("time", N_("Time")),
+                    ("why", N_("Note")),
+                ),
+                title=N_("Planned starter sessions"),
+                empty=N_("None planned."),
+                for_table=lambda plan: [{**m, "why": schedule.note(m)} for m in plan],
+                many=True,
+            ),
+        ),
+        (
             "followups",
             View(
                 "",
@@ -215,7 +250,13 @@ GROUP_SHOW = GROUP._replace(
             ),
         ),
     ),
-    note="every member who ever joined, each starter session and follow-up",
+    note=(
+        "every member who ever joined, each starter session held and follow-up; `plan`: the "
+        "starter sessions planned and the meetings cancelled (`status` planned or cancelled; "
+        "`meeting`: the planned day, the event's key; `moved_from`/`moved_for`: the day it "
+        "would have been and the holiday that moved it; `holiday`: the holiday it falls on "
+        "when the county flags rather than moves)"
+    ),
 )
 READY = View(
     "groups ready",
@@ -289,6 +330,20 @@ SESSION_REMOVED = View(
         N_("Group {group} ({group_status}): {sessions_held} of {of} starter sessions held."),
     ),
     note="`number`, `date`: the session removed; `renumbered`: later sessions now one lower",
+)
+SESSION_CANCELLED = View(
+    "sessions cancel",
+    ("group", "number", "date", "new_date"),
+    said=(
+        N_("Cancelled the meeting of {date} (group {group}, starter session {number})."),
+        N_("Starter session {number} is now planned on {new_date}."),
+    ),
+    note="`date`: the meeting cancelled; `new_date`: the day the session is planned on now",
+)
+SESSION_MOVED = SESSION_CANCELLED._replace(
+    commands="sessions move",
+    said=(N_("Group {group}: starter session {number} moved from {date} to {new_date}."),),
+    note="`date`: the day it was planned on; `new_date`: the day it is planned on now",
 )
 CONTACT_KEYS = ("id", "name", "phone", "email")
 CONTACTS = View(
@@ -434,6 +489,7 @@ def start(
     weekday: WeekdayOpt = None,
     time: TimeOpt = None,
     venue: VenueOpt = None,
+    every_other_week: EveryOpt = None,
     open_: OpenOpt = None,
     date: Annotated[
         str | None,
@@ -465,6 +521,7 @@ def start(
             time=time,
             venue=venue,
             open_=open_,
+            every_weeks=_every_weeks(every_other_week),
         )
     render(PLANNED if result["planned"] else STARTED, result, fmt)
 
@@ -567,6 +624,7 @@ def set_(
             help=_("Where it meets: a place, never a person (empty: not set)."),
         ),
     ] = None,
+    every_other_week: EveryOpt = None,
     start_date: Annotated[
         str | None,
         typer.Option(
@@ -591,6 +649,7 @@ def set_(
             venue=venue,
             start_date=when(start_date, "start_date") if start_date else None,
             today=today(),
+            every_weeks=_every_weeks(every_other_week),
         )
     if fmt is not Format.TABLE:
         render(GROUP, group, fmt)
@@ -619,14 +678,25 @@ def end(group_id: GroupArg, date: DateOpt = None, fmt: Format = Format.TABLE) ->
 @formats
 def sessions_add(
     group_id: GroupArg,
-    date: DateOpt = None,
+    date: Annotated[
+        str | None,
+        typer.Option(
+            "--date",
+            metavar=_("DATE"),
+            help=_(
+                "The day it was held: YYYY-MM-DD, today or yesterday (default: the day it "
+                "was planned)."
+            ),
+        ),
+    ] = None,
     attended: Annotated[
         int | None, typer.Option(metavar=_("N"), help=_("How many members came."))
     ] = None,
     fmt: Format = Format.TABLE,
 ) -> None:
     with store() as db:
-        result = service.add_session(db, group_id, when(date), today(), attended)
+        held_on = when(date) if date else None
+        result = service.add_session(db, group_id, held_on, today(), attended)
     render(SESSION, result, fmt)
     if fmt is Format.TABLE and result["group_status"] == "running":
         message(
@@ -664,3 +734,58 @@ def sessions_remove(
                 result["renumbered"],
             ).format(n=result["renumbered"], number=result["number"])
         )
+
+
+PlannedArg = Annotated[
+    int | None,
+    typer.Argument(
+        metavar=_("NUMBER"),
+        help=_("The planned session's number (default: the next)."),
+        show_default=False,
+    ),
+]
+
+
+@sessions_app.command(
+    "cancel",
+    help=_(
+        "Cancel a planned starter session's meeting: it and the sessions after it move one "
+        "meeting on."
+    ),
+)
+@formats
+def sessions_cancel(
+    group_id: GroupArg, number: PlannedArg = None, fmt: Format = Format.TABLE
+) -> None:
+    with store() as db:
+        render(SESSION_CANCELLED, service.cancel_session(db, group_id, number), fmt)
+
+
+@sessions_app.command(
+    "move", help=_("Hold a planned starter session on another day; the plan after it stays.")
+)
+@formats
+def sessions_move(
+    group_id: GroupArg,
+    number: PlannedArg = None,
+    date: Annotated[
+        str,
+        typer.Option(
+            "--date",
+            metavar=_("DATE"),
+            help=_("The new day: YYYY-MM-DD (its planned day again undoes the move)."),
+            show_default=False,
+        ),
+    ] = "",
+    fmt: Format = Format.TABLE,
+) -> None:
+    if not date:
+        raise InvalidInput(
+            _("give the new day with --date"),
+            _("e.g. shg sessions move {id} --date 2026-06-18").format(id=group_id),
+            code="session.move_no_date",
+            field="date",
+        )
+    with store() as db:
+        result = service.move_session(db, group_id, number, when(date))
+    render(SESSION_MOVED, result, fmt)

@@ -155,6 +155,12 @@ HINTS: dict[str, Callable[[], str]] = {
         "`shg sessions remove {id} {number}`"
     ),
     "session.before_start": lambda: _("`shg groups show {id}` shows when it starts"),
+    "session.not_yet": lambda: _("if it was held today: shg sessions add {id} --date today"),
+    "session.not_planned": lambda: _("{hint}; `shg groups show {id}` lists them"),
+    "session.move_order": lambda: _(
+        "to skip a meeting, cancel it: shg sessions cancel {id} {number} (the sessions after "
+        "it move one meeting on)"
+    ),
     "followup.none": lambda: _("`shg groups show {id}` shows what the group has recorded"),
     "followup.not_on_date": lambda: _(
         "`shg groups show {id}` lists its follow-ups; without {flag} the last one is removed"

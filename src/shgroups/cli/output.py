@@ -56,6 +56,7 @@ LABELLED = {
 WRAPPING = {
     "theme", "area", "name", "members", "note", "about", "starter", "method", "value",
     "due",  # a day, or a day with why it moved: "2026-11-16 (moved from …: a weekend)"
+    "why",
 }  # fmt: skip
 
 

@@ -13,7 +13,11 @@ from shgroups.enums import GroupStatus, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound
 from shgroups.freetext import check_free_text
 from shgroups.i18n import N_, _, ngettext
-from shgroups.services import catalogue, holidays  # noqa: F401  (declares `working_day`)
+from shgroups.services import (
+    catalogue,
+    holidays,  # noqa: F401  (declares the SQL function `working_day`)
+    schedule,
+)
 from shgroups.services.choices import one_of
 from shgroups.services.intake import set_status, waiting_registration
 from shgroups.services.readiness import ready_groups
@@ -37,7 +41,7 @@ def followup_due_sql(last: str, moved: bool = True) -> str:
     rule for `followups due` and the yearly report."""
     planned = f"""
 date(coalesce({last}, g.handover_on,
-              date(g.started_on, '+' || (g.starter_sessions * 7) || ' days')),
+              date(g.started_on, '+' || (g.starter_sessions * 7 * g.every_weeks) || ' days')),
      '+' || (g.followup_weeks * 7) || ' days')"""
     return working_day_sql(planned) if moved else planned
 
@@ -55,7 +59,7 @@ SELECT g.id, t.name AS theme, a.name AS area, g.status, g.started_on, s.name AS 
        (SELECT group_concat(m.registration_id) FROM group_members m
          WHERE m.group_id = g.id AND m.left_on IS NULL) AS member_ids,
        g.followup_weeks, g.handover_on, g.ended_on, g.open,
-       g.weekday, g.meets_at AS time, g.venue,
+       g.weekday, g.meets_at AS time, g.venue, g.every_weeks,
        CASE WHEN g.status = 'running' THEN {NEXT_FOLLOWUP_SQL} END AS next_followup
   FROM groups g
   JOIN themes t ON t.id = g.theme_id
@@ -88,6 +92,7 @@ class Group(TypedDict):
     weekday: int | None  # the day it meets: ISO weekday, 1 = Monday … 7 = Sunday
     time: str | None  # the time it meets, "HH:MM"
     venue: str | None  # where it meets: a place, never a person
+    every_weeks: int  # it meets every week (1) or every other week (2)
     planned: bool  # not ended, and its start date is after today: a plan
 
 
@@ -116,6 +121,7 @@ class GroupDetail(Group):
 
     member_list: list[Member]
     sessions: list[Session]
+    plan: list[schedule.Meeting]  # the starter sessions planned, and meetings cancelled
     followups: list[Followup]
 
 
@@ -209,6 +215,7 @@ def show_group(store: Store, group_id: int, today: date | None = None) -> GroupD
         "SELECT number, held_on AS date, attended FROM sessions WHERE group_id = ? ORDER BY number",
         (group_id,),
     )
+    group["plan"] = [m for m in schedule.group_plan(store, group_id) if m["status"] != "held"]
     group["followups"] = store.rows(  # type: ignore[typeddict-item]
         "SELECT done_on AS date, outcome, method, note FROM followups "
         "WHERE group_id = ? ORDER BY done_on, id",
@@ -301,9 +308,13 @@ def check_venue(text: str) -> str | None:
     return venue
 
 
-def _details(weekday: str | None, time: str | None, venue: str | None) -> dict[str, Any]:
+def _details(
+    weekday: str | None, time: str | None, venue: str | None, every_weeks: int | None = None
+) -> dict[str, Any]:
     """The practical details given (None: not given; empty text: cleared), as columns."""
     given: dict[str, Any] = {}
+    if every_weeks is not None:
+        given["every_weeks"] = 2 if every_weeks == 2 else 1
     if weekday is not None:
         given["weekday"] = parse_weekday(weekday)
     if time is not None:
@@ -378,13 +389,14 @@ def start_group(
     time: str | None = None,
     venue: str | None = None,
     open_: bool | None = None,
+    every_weeks: int | None = None,
 ) -> Started:
     """Start a group on `on`. A date after today is a plan: the group is `starting` and
     starts then; its members are placed today (so one who drops out before the first meeting
     can leave), and no session is recorded before it starts."""
     _not_too_far_ahead(on, today)
     placed_on = min(on, today)
-    details = _details(weekday, time, venue)
+    details = _details(weekday, time, venue, every_weeks)
     with store.write():
         settings = get_settings(store)
         sessions = settings["starter_sessions"] if starter_sessions is None else starter_sessions
@@ -691,11 +703,14 @@ def set_group(
     venue: str | None = None,
     start_date: date | None = None,
     today: date | None = None,
+    every_weeks: int | None = None,
 ) -> Group:
     """Change what is given (None: unchanged); an empty weekday, time or venue clears it.
-    `start_date` moves the start of a group that has held no session yet (a plan changed)."""
+    `start_date` moves the start of a group that has held no session yet (a plan changed).
+    A new rhythm (start, weekday, every week or every other) replaces the moves made to
+    meetings of the old one; cancelled meetings stay cancelled."""
     _check_plan(starter_sessions, followup_weeks)
-    details = _details(weekday, time, venue)
+    details = _details(weekday, time, venue, every_weeks)
     if start_date is not None:
         _not_too_far_ahead(start_date, today or dates.today(), "start_date")
     with store.write():
@@ -748,29 +763,63 @@ def set_group(
         for column, value in details.items():  # columns named by _details, never by input
             store.execute(f"UPDATE groups SET {column} = ? WHERE id = ?", (value, group_id))
         after = get_group(store, group_id, today)
+        rhythm = ("started_on", "weekday", "every_weeks")
+        if any(after[key] != before[key] for key in rhythm):  # type: ignore[literal-required]
+            store.execute(
+                "DELETE FROM meeting_changes WHERE group_id = ? AND moved_to IS NOT NULL",
+                (group_id,),
+            )
         if after != before:  # nothing changed: nothing to record
             store.audit("group.set", "group", group_id)
         return after
 
 
+def _starting_group(store: Store, group_id: int) -> Group:
+    """The group, which must still be in its starter phase."""
+    group = active_group(store, group_id)
+    if group["status"] != GroupStatus.STARTING:
+        raise Conflict(
+            ngettext(
+                "group {id} has held its {n} planned starter session",
+                "group {id} has held all {n} planned starter sessions",
+                group["starter_sessions"],
+            ).format(id=group_id, n=group["starter_sessions"]),
+            _("more sessions can be planned only while a group starts"),
+            code="group.sessions_held",
+            id=group_id,
+            n=group["starter_sessions"],
+        )
+    return group
+
+
 def add_session(
-    store: Store, group_id: int, on: date, today: date, attended: int | None = None
+    store: Store, group_id: int, on: date | None, today: date, attended: int | None = None
 ) -> SessionAdded:
-    not_after_today(on, today)
+    """Record the group's next starter session: held on `on`, or, without a date, on the day
+    it was planned (which must have come)."""
+    if on is not None:
+        not_after_today(on, today)
     with store.write():
-        group = active_group(store, group_id)
-        if group["status"] != GroupStatus.STARTING:
-            raise Conflict(
-                ngettext(
-                    "group {id} has held its {n} planned starter session",
-                    "group {id} has held all {n} planned starter sessions",
-                    group["starter_sessions"],
-                ).format(id=group_id, n=group["starter_sessions"]),
-                _("more sessions can be planned only while a group starts"),
-                code="group.sessions_held",
-                id=group_id,
-                n=group["starter_sessions"],
-            )
+        group = _starting_group(store, group_id)
+        planned = schedule.next_planned(store, group_id)
+        held_today = store.value(
+            "SELECT 1 FROM sessions WHERE group_id = ? AND held_on = ?", (group_id, today)
+        )
+        if on is None and (group["started_on"] > today.isoformat() or held_today):
+            on = today  # refused below: the group has not started, or met today already
+        if on is None:
+            if planned is None or planned["date"] > today.isoformat():
+                raise Conflict(
+                    _(
+                        "group {id}'s next starter session is planned on {date}: it is "
+                        "recorded once it is held"
+                    ).format(id=group_id, date=planned["date"] if planned else "?"),
+                    _("record it on the day it is held"),
+                    code="session.not_yet",
+                    id=group_id,
+                    date=planned["date"] if planned else None,
+                )
+            on = date.fromisoformat(planned["date"])
         if on.isoformat() < group["started_on"]:
             raise Conflict(
                 _(
@@ -813,8 +862,9 @@ def add_session(
             )
         number = group["sessions_held"] + 1
         store.execute(
-            "INSERT INTO sessions (group_id, number, held_on, attended) VALUES (?, ?, ?, ?)",
-            (group_id, number, on.isoformat(), attended),
+            "INSERT INTO sessions (group_id, number, held_on, attended, planned_on) "
+            "VALUES (?, ?, ?, ?, ?)",
+            (group_id, number, on.isoformat(), attended, planned["meeting"] if planned else None),
         )
         if number >= group["starter_sessions"]:
             _hand_over(store, group_id, on)
@@ -960,3 +1010,105 @@ def group_contacts(store: Store, group_id: int) -> list[Contact]:
         )
     ]
     return contacts(store, ids)
+
+
+class MeetingChanged(TypedDict):
+    group: int
+    number: int  # the starter session
+    date: str  # the day it was planned on before the change
+    new_date: str | None  # the day it is planned on now; None when no meeting is left
+
+
+def _planned_session(store: Store, group_id: int, number: int | None) -> list[schedule.Meeting]:
+    """The group's plan, with session `number` (default: the next) planned in it, or NotFound."""
+    _starting_group(store, group_id)
+    meetings = schedule.group_plan(store, group_id)
+    planned = [m for m in meetings if m["status"] == schedule.PLANNED]
+    if not any(number in (None, m["number"]) for m in planned):
+        numbers = ", ".join(str(m["number"]) for m in planned)
+        raise NotFound(
+            _("group {id} has no planned starter session {number}").format(
+                id=group_id, number=number
+            ),
+            _("the sessions planned are {numbers}").format(numbers=numbers or "–"),
+            code="session.not_planned",
+            id=group_id,
+            number=number,
+        )
+    return meetings
+
+
+def _changed(store: Store, group_id: int, session: schedule.Meeting, action: str) -> MeetingChanged:
+    after = schedule.group_plan(store, group_id)
+    now = next((m for m in after if m["number"] == session["number"]), None)
+    store.audit(action, "group", group_id)
+    return {
+        "group": group_id,
+        "number": session["number"] or 0,
+        "date": session["date"],
+        "new_date": now["date"] if now and now["status"] == schedule.PLANNED else None,
+    }
+
+
+def cancel_session(store: Store, group_id: int, number: int | None) -> MeetingChanged:
+    """The meeting planned for session `number` (default: the next) will not be held: the
+    session and those after it move one meeting on (the starter still comes to as many)."""
+    with store.write():
+        meetings = _planned_session(store, group_id, number)
+        session = next(
+            m for m in meetings if m["status"] == schedule.PLANNED and number in (None, m["number"])
+        )
+        store.execute(
+            "INSERT OR REPLACE INTO meeting_changes (group_id, planned_on, moved_to) "
+            "VALUES (?, ?, NULL)",
+            (group_id, session["meeting"]),
+        )
+        return _changed(store, group_id, session, "session.cancel")
+
+
+def move_session(store: Store, group_id: int, number: int | None, to: date) -> MeetingChanged:
+    """Hold session `number` (default: the next) on another day, between the sessions before
+    and after it; its own planned day again undoes the move."""
+    with store.write():
+        meetings = _planned_session(store, group_id, number)
+        sessions = [m for m in meetings if m["status"] != schedule.CANCELLED]
+        at = next(
+            i
+            for i, m in enumerate(sessions)
+            if m["status"] == schedule.PLANNED and number in (None, m["number"])
+        )
+        session = sessions[at]
+        group = get_group(store, group_id)
+        earliest = sessions[at - 1]["date"] if at else None
+        latest = sessions[at + 1]["date"] if at + 1 < len(sessions) else None
+        new = to.isoformat()
+        too_early = new < group["started_on"] or (earliest is not None and new <= earliest)
+        if too_early or (latest is not None and new >= latest):
+            raise Conflict(
+                _(
+                    "starter session {number} of group {id} can move to a day after {earliest} "
+                    "and before {latest}"
+                ).format(
+                    number=session["number"],
+                    id=group_id,
+                    earliest=earliest or group["started_on"],
+                    latest=latest or "…",
+                ),
+                _("to skip a meeting, cancel it: the sessions after it move one meeting on"),
+                code="session.move_order",
+                field="date",
+                id=group_id,
+                number=session["number"],
+            )
+        if new == session["meeting"]:
+            store.execute(
+                "DELETE FROM meeting_changes WHERE group_id = ? AND planned_on = ?",
+                (group_id, session["meeting"]),
+            )
+        else:
+            store.execute(
+                "INSERT OR REPLACE INTO meeting_changes (group_id, planned_on, moved_to) "
+                "VALUES (?, ?, ?)",
+                (group_id, session["meeting"], new),
+            )
+        return _changed(store, group_id, session, "session.move")

@@ -89,6 +89,22 @@ SPEC = (
         high=20,
     ),
     Setting(
+        "session_holidays",
+        "move",
+        lambda: _(
+            "a planned starter session that falls on a public holiday: move (to the group's "
+            "next meeting) or flag (keep the date and say so)"
+        ),
+        choices=("move", "flag"),
+    ),
+    Setting(
+        "session_minutes",
+        120,
+        lambda: _("how long a group's meeting lasts, in minutes (for calendars)"),
+        low=15,
+        high=480,
+    ),
+    Setting(
         "followup_weeks",
         6,
         lambda: _("weeks between follow-ups of a running group, by default"),

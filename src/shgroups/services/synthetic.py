@@ -209,7 +209,10 @@ def build(store: Store, scale_name: str, seed: int, today: date) -> dict[str, in
         "VALUES (?, ?, ?, ?)",
         members,
     )
-    store.conn.executemany("INSERT INTO sessions VALUES (?, ?, ?, ?, ?)", sessions)
+    store.conn.executemany(
+        "INSERT INTO sessions (id, group_id, number, held_on, attended) VALUES (?, ?, ?, ?, ?)",
+        sessions,
+    )
     store.conn.executemany("INSERT INTO followups VALUES (?, ?, ?, ?, ?, ?)", followups)
     store.audit(f"demo.{scale_name}", "db", None)
     return {
