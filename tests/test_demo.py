@@ -38,8 +38,14 @@ def test_demo_shows_every_command_something_real(run: Run, tmp_path: Path) -> No
         for r in json.loads(run(*use, "intake", "list", "--status", "all", "--json").stdout)
     )
     assert set(statuses) == {"waiting", "placed", "withdrawn", "referred"}
-    groups = Counter(g["status"] for g in json.loads(run(*use, "groups", "list", "--json").stdout))
-    assert {s: n for s, n in groups.items() if s != "ended"} == {"running": 3, "starting": 2}
+    listed = json.loads(run(*use, "groups", "list", "--json").stdout)
+    groups = Counter(g["status"] for g in listed)
+    assert {s: n for s, n in groups.items() if s != "ended"} == {"running": 3, "starting": 3}
+    # One of the starting groups is planned, on Fridays, with a Friday holiday in its plan.
+    (planned,) = [g for g in listed if g["planned"]]
+    assert planned["weekday"] == 5 and planned["venue"]
+    plan = json.loads(run(*use, "groups", "show", str(planned["id"]), "--json").stdout)["plan"]
+    assert any(m["moved_for"] for m in plan), plan
     assert groups["ended"] > 1  # one recently, and two years of history (see below)
     due = json.loads(run(*use, "followups", "due", "--json").stdout)
     assert [d["days_overdue"] > 0 for d in due] == [True, False]  # overdue, then this week

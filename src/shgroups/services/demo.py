@@ -20,9 +20,9 @@ from shgroups.dates import week_end
 from shgroups.enums import Gender, Outcome, Role
 from shgroups.errors import Conflict, StorageError
 from shgroups.i18n import _
-from shgroups.services import catalogue, followups, groups, intake, setup
+from shgroups.services import catalogue, followups, groups, holidays, intake, setup
 from shgroups.services.intake import PersonInput, RegistrationInput
-from shgroups.services.settings import SOURCES
+from shgroups.services.settings import SOURCES, get_settings
 from shgroups.storage import Store, create_db, open_db
 
 _NAMES = [
@@ -133,9 +133,13 @@ class _Demo:
         sessions: int,
         followups_ago: list[int],
         ended_days_ago: int | None = None,
+        time: str = "18:00",
+        venue: str | None = None,
     ) -> int:
+        """A group started `started_days_ago` (negative: a plan), meeting weekly on its start
+        date's weekday at `time`, where its area's library is unless `venue` says otherwise."""
         start = self.today - timedelta(days=started_days_ago)
-        members = [self.person(theme, area, started_days_ago + 30 + i) for i in range(size)]
+        members = [self.person(theme, area, max(started_days_ago, 0) + 30 + i) for i in range(size)]
         group_id = int(
             groups.start_group(
                 self.store,
@@ -147,6 +151,9 @@ class _Demo:
                 followup_weeks=6,
                 on=start,
                 today=self.today,
+                weekday=str(start.isoweekday()),
+                time=time,
+                venue=venue or f"Biblioteket i {area}",
             )["id"]
         )
         for i in range(sessions):
@@ -345,6 +352,24 @@ def _build_demo(store: Store, today: date) -> None:
         [330, 280],
         ended_days_ago=200,
     )  # ended
+
+    # Planned to start on Fridays a week before the next Friday holiday (långfredagen,
+    # midsommarafton, juldagen …): its plan shows the session moved off the holiday.
+    county = holidays.calendar(get_settings(store))
+    holiday = today + timedelta(days=14 + (4 - today.weekday()) % 7)
+    while county.holiday(holiday) is None:
+        holiday += timedelta(weeks=1)
+    demo.group(
+        "Att vara anhörig",
+        "Jönköping",
+        5,
+        (today - holiday).days + 7,
+        "Lena Berg",
+        0,
+        [],
+        time="17:30",
+        venue="Träffpunkten, Östra Storgatan 3",
+    )  # planned
 
     # People waiting: 13, 9, 5, 4 and 2 for one theme and area each.
     for i in range(13):
