@@ -240,6 +240,7 @@ NOT_RUN |= dict.fromkeys(
     ["session.not_yet", "session.not_planned", "session.move_order"],
     "run in tests/test_schedule.py",
 )
+NOT_RUN["calendar.weeks_out_of_range"] = "run in tests/test_calendar.py"
 NOT_RUN["purge.changed"] = "a race between the question and the purge (tests/test_confirm.py)"
 PLACEHOLDERS = {"NAME": "Anna Berg", "LIST": "healthcare,friend,other", "PATH": "good.db"}
 # Commands that ask before they change the register: at a terminal the coordinator answers;

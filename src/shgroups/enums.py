@@ -105,6 +105,7 @@ ACTIONS = {
     "session.cancel": N_("planned starter session cancelled"),
     "session.move": N_("planned starter session moved"),
     "followup.remove": N_("follow-up removed (recorded by mistake)"),
+    "calendar.export": N_("calendar exported (sessions and follow-ups, no names)"),
 }
 
 

@@ -70,6 +70,7 @@ COMMANDS: dict[str, str] = {
     "groups": "shgroups.cli.groups:app",
     "sessions": "shgroups.cli.groups:sessions_app",
     "followups": "shgroups.cli.followups:app",
+    "calendar": "shgroups.cli.calendar:app",
     "person": "shgroups.cli.person:app",
     "db": "shgroups.cli.db:app",
     "config": "shgroups.cli.config:app",

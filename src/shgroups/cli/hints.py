@@ -98,6 +98,7 @@ HINTS: dict[str, Callable[[], str]] = {
         "`shg areas list` shows the current areas"
     ),
     "reinstate.already_waiting": lambda: _("`shg intake show {other}` shows it"),
+    "calendar.weeks_out_of_range": lambda: _("{hint}: `shg calendar export --weeks 26`"),
     "stale.within_out_of_range": lambda: _(
         "e.g. {flag} 30 lists those whose registration expires within a month"
     ),
