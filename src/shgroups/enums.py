@@ -77,6 +77,8 @@ ACTIONS = {
     "person.erase-again": N_("identity erased again after a restore"),
     "purge.run": N_("retention rules applied"),
     "report.write": N_("report written to a file"),
+    "db.export": N_("register exported (names and contact details included)"),
+    "db.export-anonymous": N_("register exported without names, contact details or notes"),
     "group.start": N_("group started"),
     "group.add-member": N_("member added"),
     "group.remove-member": N_("member removed"),

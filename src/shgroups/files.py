@@ -20,9 +20,10 @@ an exclusive create, then the file is renamed over that claim.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import IO
 
 from shgroups.errors import StorageError
 from shgroups.i18n import _
@@ -56,10 +57,16 @@ class Staged:
         self.paths: list[Path] = []  # targets in place
 
     def write(
-        self, path: Path, text: str | bytes | Iterable[str], *, force: bool | None = None
+        self,
+        path: Path,
+        text: str | bytes | Iterable[str] | Callable[[IO[bytes]], None],
+        *,
+        force: bool | None = None,
     ) -> None:
         """Write `text` (UTF-8; or its pieces, for a file too large to hold in memory at once;
-        or bytes, a workbook) to a private temporary file beside `path`, synced to disk.
+        or bytes, a workbook; or a function that writes the file's bytes to the binary file it
+        is given, a workbook streamed) to a private temporary file beside `path`, synced to
+        disk.
         `force`: None for a file that is never replaced (exports, archives: they hold personal
         data); for a file the command may replace when told to (a published list), False
         refuses an existing file saying that it may be, True replaces it (a symbolic link
@@ -74,9 +81,12 @@ class Staged:
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             self._temps[path] = temp
-            if isinstance(text, bytes):
+            if isinstance(text, bytes) or callable(text):
                 with os.fdopen(fd, "wb") as raw:
-                    raw.write(text)
+                    if callable(text):
+                        text(raw)
+                    else:
+                        raw.write(text)
                     raw.flush()
                     os.fsync(raw.fileno())
             else:

@@ -62,6 +62,7 @@ COMMANDS: dict[str, str] = {
     "audit": "shgroups.cli.retention:commands",
     "publish": "shgroups.cli.publish:commands",
     "report": "shgroups.cli.report:commands",
+    "export": "shgroups.cli.export:commands",
     "settings": "shgroups.cli.settings:app",
     "themes": "shgroups.cli.catalogue:themes_app",
     "areas": "shgroups.cli.catalogue:areas_app",

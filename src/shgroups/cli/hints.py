@@ -178,6 +178,15 @@ HINTS: dict[str, Callable[[], str]] = {
     "demo.not_a_demo": lambda: _("give the demo another path, e.g. `shg demo shg-demo.db`"),
     "backup.exists": lambda: _("choose a new name, or leave PATH out for a dated one"),
     "file.exists_replaceable": lambda: _("choose a new file name, or add {flag} to replace it"),
+    "export.folder_not_empty": lambda: _(
+        "name a new or empty folder, or add {flag} to replace the files of the same names there"
+    ),
+    "export.not_xlsx": lambda: _(
+        "name a file ending in .xlsx (--out register.xlsx), or add --format csv for a folder"
+    ),
+    "export.out_is_folder": lambda: _(
+        "name a file ending in .xlsx (--out register.xlsx), or add --format csv for a folder"
+    ),
     "backup.keep_too_few": lambda: _("e.g. {flag} 8 keeps two months of weekly backups"),
     "backup.missing": lambda: _("`shg db info` shows the last backup"),
     "backup.unusable": lambda: _(

@@ -18,6 +18,7 @@ from typing import Annotated, Any, NamedTuple
 import typer
 
 from shgroups.i18n import N_, _, ngettext
+from shgroups.render.cells import csv_cell as csv_cell
 from shgroups.text import json_visible, visible
 
 Row = dict[str, Any]
@@ -209,36 +210,6 @@ def print_json(data: Any) -> None:
 
     document = json.dumps(data, ensure_ascii=False, indent=2, default=_iso)
     sys.stdout.write(json_visible(document) + "\n")
-
-
-# Left as typed although it starts with + or -: a number, or a phone number (a + then digits,
-# spaces, hyphens, brackets). Neither holds a function name, so a spreadsheet can run nothing.
-_NUMBER_OR_PHONE = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?|\+[0-9][0-9 ()\-]*")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_cell(value: Any) -> str:
-    """One CSV cell: None empty, booleans as in JSON, lists of values joined with `;`,
-    records as JSON text; a cell a spreadsheet would run as a formula starts with `'`."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, dict) or (
-        isinstance(value, list) and any(isinstance(v, dict | list) for v in value)
-    ):
-        import json
-
-        text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_iso)
-    elif isinstance(value, list):
-        text = ";".join(csv_cell(v) for v in value)
-    else:
-        text = str(value)
-    if text.startswith(_FORMULA_START) and not _NUMBER_OR_PHONE.fullmatch(text):
-        text = "'" + text
-    return visible(text)
 
 
 def write_csv(view: View, data: Any) -> None:

@@ -16,11 +16,12 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import store
-from shgroups.cli.output import JsonFlag, csv_cell, message, print_json, table
+from shgroups.cli.output import JsonFlag, message, print_json, table
 from shgroups.dates import today
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _, speaking
 from shgroups.render import report as layout
+from shgroups.render.cells import csv_cell
 
 commands = typer.Typer()
 
