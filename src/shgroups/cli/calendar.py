@@ -118,8 +118,8 @@ def export(
         )
     else:
         said = ngettext(
-            "Wrote {n} event from {first} to {last} to {path}.",
-            "Wrote {n} events from {first} to {last} to {path}.",
+            "Wrote {n} event ({first} to {last}) to {path}.",
+            "Wrote {n} events ({first} to {last}) to {path}.",
             n,
         )
     message(said.format(n=n, first=doc["first"], last=doc["last"], path=out))
