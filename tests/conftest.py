@@ -148,7 +148,7 @@ def snapshot(db: Path) -> tuple[str, dict[str, int]]:
 
 
 _COMMAND = (
-    r"(?:init|demo|purge|audit|publish|report|settings|themes|areas|staff|intake|groups|sessions|followups"
+    r"(?:init|demo|agenda|purge|audit|publish|report|settings|themes|areas|staff|intake|groups|sessions|followups"
     r"|person|db)\b"
 )
 

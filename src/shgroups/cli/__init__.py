@@ -58,6 +58,7 @@ DEMO = View(
 # that is the command group `name`, or that declares a command `name` (`shg purge`).
 # `LazyCommands` imports the module on first use.
 COMMANDS: dict[str, str] = {
+    "agenda": "shgroups.cli.agenda:commands",
     "purge": "shgroups.cli.retention:commands",
     "audit": "shgroups.cli.retention:commands",
     "publish": "shgroups.cli.publish:commands",

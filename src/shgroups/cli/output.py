@@ -55,6 +55,7 @@ LABELLED = {
 # Columns of free text wrap at word boundaries; ids, dates, counts and statuses never wrap.
 WRAPPING = {
     "theme", "area", "name", "members", "note", "about", "starter", "method", "value",
+    "venue",
     "due",  # a day, or a day with why it moved: "2026-11-16 (moved from …: a weekend)"
     "why",
 }  # fmt: skip
@@ -141,8 +142,8 @@ def message(text: str) -> None:
 
 # `shg` followed by one of its commands, where a message suggests one.
 _SUGGESTED = re.compile(
-    r"(?<![\w-])shg (?=(init|demo|purge|audit|publish|report|settings|themes|areas|staff|intake|"
-    r"groups|sessions|followups|person|db)\b)"
+    r"(?<![\w-])shg (?=(init|demo|agenda|purge|audit|publish|report|settings|themes|areas|staff|"
+    r"intake|groups|sessions|followups|person|db)\b)"
 )
 
 
