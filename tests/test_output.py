@@ -211,3 +211,13 @@ def test_json_with_keys_that_are_not_text_is_left_to_the_json_module() -> None:
     assert output.json_text({1: "a", "b": [2.5, None]}) == json.dumps(
         {1: "a", "b": [2.5, None]}, ensure_ascii=False, indent=2
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("\x7f\x85\ud800å")))
+def test_json_shows_del_c1_and_lone_surrogates_escaped(text: str) -> None:
+    """The quick look for DEL and C1 (their UTF-8 bytes) finds what the expression finds."""
+    from shgroups.text import _UNESCAPED_BY_JSON, json_visible
+
+    expected = _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    assert json_visible(text) == expected

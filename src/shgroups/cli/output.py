@@ -227,6 +227,7 @@ def json_text(data: Any) -> str:
 
     parts: list[str] = []
     add = parts.append
+    names: dict[Any, str] = {}
 
     def number(value: float) -> str:
         if value != value:
@@ -255,11 +256,22 @@ def json_text(data: Any) -> str:
             inner = indent + "  "
             sep = "{\n" + inner
             for key, item in value.items():
-                if not isinstance(key, str):
-                    raise _Unusual
-                add(sep + encode_basestring(key) + ": ")
+                named = names.get(key)  # records repeat their keys: each encoded once
+                if named is None:
+                    if not isinstance(key, str):
+                        raise _Unusual
+                    named = names[key] = encode_basestring(key) + ": "
+                kind = type(item)  # the common values without a call of their own
+                if kind is str:
+                    add(sep + named + encode_basestring(item))
+                elif item is None:
+                    add(sep + named + "null")
+                elif kind is int:
+                    add(sep + named + int.__repr__(item))
+                else:
+                    add(sep + named)
+                    encode(item, inner)
                 sep = ",\n" + inner
-                encode(item, inner)
             add("\n" + indent + "}")
         elif isinstance(value, list | tuple):
             if not value:

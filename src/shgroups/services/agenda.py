@@ -15,7 +15,7 @@ from shgroups.dates import iso_week, week_end
 from shgroups.services import catalogue, followups, schedule
 from shgroups.services.expiry import Stale, stale
 from shgroups.services.followups import DueFollowup
-from shgroups.services.holidays import calendar
+from shgroups.services.holidays import county_calendar
 from shgroups.services.readiness import ready_groups
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
@@ -99,18 +99,12 @@ def week_sessions(
     ids = ",".join(str(int(i)) for i in {m["group"] for m in meetings})  # ids from the database
     groups = {g["id"]: g for g in store.rows(_GROUPS_SQL.format(ids=ids))}
     found: list[WeekSession] = []
-    for m in meetings:
+    for m in meetings:  # the plan's own records, made for this call: completed in place
         g = groups[m["group"]]
-        found.append(
-            {
-                **m,
-                "theme": g["theme"],
-                "area": g["area"],
-                "venue": g["venue"],
-                "starter": g["starter"],
-                "of": g["starter_sessions"],
-            }
-        )
+        session: WeekSession = m  # type: ignore[assignment]  # its group's keys follow
+        session["theme"], session["area"], session["venue"] = g["theme"], g["area"], g["venue"]
+        session["starter"], session["of"] = g["starter"], g["starter_sessions"]
+        found.append(session)
     found.sort(key=lambda s: (s["date"], s["time"] or "", s["group"], s["number"] or 0))
     return found
 
@@ -144,6 +138,6 @@ def agenda(store: Store, as_of: date, starter: str | None = None) -> Agenda:
         "expiring": stale(store, as_of, RING_WITHIN),
         "days_off": [
             {"date": day.isoformat(), "name": named}
-            for day, named in calendar(settings).days_off(monday, sunday).items()
+            for day, named in county_calendar(store).days_off(monday, sunday).items()
         ],
     }
