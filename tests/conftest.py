@@ -148,7 +148,8 @@ def snapshot(db: Path) -> tuple[str, dict[str, int]]:
 
 
 _COMMAND = (
-    r"(?:init|demo|purge|audit|publish|report|settings|themes|areas|staff|intake|groups|sessions|followups|calendar"
+    r"(?:init|demo|agenda|purge|audit|publish|report|export|settings|themes|areas|staff|intake"
+    r"|groups|sessions|followups|calendar"
     r"|person|db)\b"
 )
 

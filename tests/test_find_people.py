@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import Run, add, refused
 
-from shgroups.services.expiry import expires_on, waiting_cutoff
+from shgroups.services.expiry import expires_on, months_from, waiting_cutoff
 
 # --- intake add says back what it recorded ------------------------------------------------------
 
@@ -120,6 +120,21 @@ def test_expiry_is_the_first_day_purge_would_expire_it() -> None:
             assert not day < waiting_cutoff(expires - timedelta(days=1), months)
             day += timedelta(days=1)
     assert expires_on(date(2026, 1, 31), 1) == date(2026, 3, 1)  # at a month's end
+
+
+def test_months_are_counted_as_dateutil_counts_them() -> None:
+    """The retention rule's months (counted without importing dateutil) are relativedelta's:
+    every day of a leap year and the years around it, every retention period allowed."""
+    from dateutil.relativedelta import relativedelta
+
+    day = date(2023, 1, 1)
+    while day < date(2025, 12, 31):
+        for months in range(0, 61):
+            assert months_from(day, months) == day + relativedelta(months=months)
+            assert months_from(day, -months) == day - relativedelta(months=months)
+        day += timedelta(days=1)
+    assert months_from(date(2026, 3, 31), -1) == date(2026, 2, 28)
+    assert months_from(date(2024, 3, 31), -1) == date(2024, 2, 29)
 
 
 # --- intake stale --------------------------------------------------------------------------------

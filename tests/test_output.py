@@ -14,12 +14,15 @@ from typing import Any
 
 import pytest
 from conftest import TODAY, Run
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shgroups.cli import catalogue as catalogue_cli
 from shgroups.cli import db as db_cli
 from shgroups.cli import followups as followups_cli
 from shgroups.cli import groups as groups_cli
 from shgroups.cli import intake as intake_cli
+from shgroups.cli import output
 from shgroups.cli import retention as retention_cli
 from shgroups.cli import settings as settings_cli
 from shgroups.cli.output import Format, View, csv_cell, render, shaped
@@ -181,3 +184,40 @@ def test_a_narrow_terminal_cuts_no_date_and_breaks_no_word(run: Run, db: Path) -
     listed = run("groups", "list", env=narrow).stdout
     assert "Utmattning" in listed and "Jönköping" in listed and "Starter" in listed
     assert TODAY in run("intake", "list", "--status", "all", env=narrow).stdout
+
+
+_JSON_VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text() | st.dates(),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.tuples(inner, inner)
+        | st.dictionaries(st.text(max_size=5), inner, max_size=4)
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_JSON_VALUES)
+def test_json_is_written_as_the_json_module_writes_it(value: Any) -> None:
+    """shg writes its JSON itself (the json module's indented writer is slow on a national
+    agenda): what it writes is what `json.dumps(…, indent=2)` writes, character for character,
+    dates as ISO text, NaN and infinities as the json module spells them."""
+    expected = json.dumps(value, ensure_ascii=False, indent=2, default=lambda d: d.isoformat())
+    assert output.json_text(value) == expected
+
+
+def test_json_with_keys_that_are_not_text_is_left_to_the_json_module() -> None:
+    assert output.json_text({1: "a", "b": [2.5, None]}) == json.dumps(
+        {1: "a", "b": [2.5, None]}, ensure_ascii=False, indent=2
+    )
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("\x7f\x85\ud800å")))
+def test_json_shows_del_c1_and_lone_surrogates_escaped(text: str) -> None:
+    """The quick look for DEL and C1 (their UTF-8 bytes) finds what the expression finds."""
+    from shgroups.text import _UNESCAPED_BY_JSON, json_visible
+
+    expected = _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
+    assert json_visible(text) == expected

@@ -75,6 +75,16 @@ _UNESCAPED_BY_JSON = re.compile("[\x7f-\x9f\ud800-\udfff]")
 def json_visible(document: str) -> str:
     """A JSON document with DEL, C1 and lone surrogates escaped as \\u.... (json.dumps
     escapes the C0 characters itself, but not these)."""
+    try:
+        encoded = document.encode("utf-8")  # fails on a lone surrogate
+    except UnicodeEncodeError:
+        pass
+    else:
+        # DEL is the byte 7F, a C1 character C2 80 to C2 9F: a document with neither byte
+        # (most, even in Swedish: å is C3 A5) has nothing to escape, found in a fraction of
+        # the time the expression takes to look at every character.
+        if b"\x7f" not in encoded and b"\xc2" not in encoded:
+            return document
     return _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
 
 

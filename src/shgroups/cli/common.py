@@ -33,6 +33,13 @@ AsOfOpt = Annotated[
         help=_("Answer as of this day: YYYY-MM-DD, today or yesterday (default: today)."),
     ),
 ]
+WeekOpt = Annotated[
+    str | None,
+    typer.Option(metavar=_("WEEK"), help=_("An ISO week instead, e.g. 2026-W48.")),
+]
+StarterOpt = Annotated[
+    str | None, typer.Option(metavar=_("NAME"), help=_("Only this starter's groups."))
+]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_("Go ahead despite the warning."))]
 YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", help=_("Go ahead without asking (for scripts)."))
@@ -52,6 +59,18 @@ def when(text: str | None, field: str = "date") -> date:
     """The day typed for the command's parameter `field` ("date", "as_of", "since"), else
     today; a failure names the field, and the error boundary shows it as that flag."""
     return dates.date_or_today(text, field)
+
+
+def week_or_day(as_of: str | None, week: str | None) -> date:
+    """The day a week's list is for: the Monday of `--week`, else `--as-of`, else today.
+    Both given is an error: they are two ways of saying one thing."""
+    if as_of and week:
+        raise InvalidInput(
+            _("give --as-of or --week, not both"),
+            _("--week 2026-W48 means the same as --as-of any day of that week"),
+            code="as_of_and_week",
+        )
+    return dates.parse_week(week) if week else when(as_of, "as_of")
 
 
 def id_list(text: str) -> list[int]:

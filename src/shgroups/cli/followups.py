@@ -6,11 +6,10 @@ from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import AsOfOpt, DateOpt, store, when
+from shgroups.cli.common import AsOfOpt, DateOpt, StarterOpt, WeekOpt, store, week_or_day, when
 from shgroups.cli.output import Format, View, days_away, formats, message, render
-from shgroups.dates import iso_week, parse_week, today
+from shgroups.dates import iso_week, today
 from shgroups.enums import Outcome
-from shgroups.errors import InvalidInput
 from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import followups as service
 
@@ -44,7 +43,7 @@ def moved_due(row: dict[str, Any]) -> str:
     )
 
 
-def _with_when(as_of: date, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def with_when(as_of: date, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**row, "due": moved_due(row), "when": relative(as_of, row["due"])} for row in rows]
 
 
@@ -63,7 +62,7 @@ DUE = View(
     row_style=lambda r: "red" if r["days_overdue"] > 0 else "yellow",
     empty=N_("Nothing is due."),
     # Counted from today; the command counts from its --as-of or --week.
-    for_table=lambda rows: _with_when(today(), rows),
+    for_table=lambda rows: with_when(today(), rows),
     note=(
         "soonest first; `days_overdue` is 0 for those not yet late; `due` is a working day: "
         "`due_planned` is the day the rule gives, `moved_for` the day off (in the county's "
@@ -94,25 +93,14 @@ REMOVED = View(
 @formats
 def due(
     as_of: AsOfOpt = None,
-    week: Annotated[
-        str | None,
-        typer.Option(metavar=_("WEEK"), help=_("An ISO week instead, e.g. 2026-W48.")),
-    ] = None,
-    starter: Annotated[
-        str | None, typer.Option(metavar=_("NAME"), help=_("Only this starter's groups."))
-    ] = None,
+    week: WeekOpt = None,
+    starter: StarterOpt = None,
     fmt: Format = Format.TABLE,
 ) -> None:
-    if as_of and week:
-        raise InvalidInput(
-            _("give --as-of or --week, not both"),
-            _("--week 2026-W48 means the same as --as-of any day of that week"),
-            code="followups.as_of_and_week",
-        )
-    day = parse_week(week) if week else when(as_of, "as_of")
+    day = week_or_day(as_of, week)
     with store() as db:
         rows = service.due(db, day, starter)
-    view = DUE._replace(for_table=partial(_with_when, day)) if fmt is Format.TABLE else DUE
+    view = DUE._replace(for_table=partial(with_when, day)) if fmt is Format.TABLE else DUE
     render(view, rows, fmt, week=iso_week(day))
 
 

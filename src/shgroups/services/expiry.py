@@ -5,9 +5,11 @@ never, registered) before `waiting_cutoff(today, waiting_months)` is expired by 
 `today`. `expires_on` is the first day that happens; `stale` lists the waiting people whose day
 comes within the next days, with a way to reach them.
 
-Months are calendar months (dateutil's relativedelta, as `purge` counts them): a registration
-confirmed on 31 January with `waiting_months` 1 expires on 1 March, since 28 February minus a
-month is 28 January.
+Months are calendar months, counted as dateutil's relativedelta counts them (the same month
+day, or the month's last day when it has fewer): a registration confirmed on 31 January with
+`waiting_months` 1 expires on 1 March, since 28 February minus a month is 28 January. Counted
+here without dateutil, whose import alone costs more than `shg agenda` may spend on the call
+list (tests/test_find_people.py checks that the two always agree).
 """
 
 from __future__ import annotations
@@ -24,20 +26,25 @@ from shgroups.storage import Store
 MAX_WITHIN = 3660  # days: ten years is more than any retention rule allows
 
 
+def months_from(day: date, months: int) -> date:
+    """`day` moved by a number of calendar months (back when negative): the same day of the
+    month, or that month's last day when it has fewer (`day + relativedelta(months=months)`)."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    following = date(year + 1, 1, 1) if month == 12 else date(year, month + 1, 1)
+    return date(year, month, min(day.day, (following - timedelta(days=1)).day))
+
+
 def waiting_cutoff(today: date, months: int) -> date:
     """A waiting registration last confirmed before this day expires in a purge run `today`."""
-    from dateutil.relativedelta import relativedelta
-
-    cutoff: date = today - relativedelta(months=months)
-    return cutoff
+    return months_from(today, -months)
 
 
 def expires_on(confirmed: date, months: int) -> date:
     """The first day a purge expires a waiting registration last confirmed on `confirmed`:
     the first day whose `waiting_cutoff` is after `confirmed`."""
-    from dateutil.relativedelta import relativedelta
-
-    day: date = confirmed + relativedelta(months=months) + timedelta(days=1)
+    day = months_from(confirmed, months) + timedelta(days=1)
     # Month ends: subtracting a month from 29, 30 and 31 March gives 28 February, so the
     # first day past the cutoff can be a few days later than one month and a day.
     while waiting_cutoff(day, months) <= confirmed:
@@ -88,8 +95,12 @@ def stale(store: Store, today: date, within: int) -> list[Stale]:
         },
     )
     found: list[Stale] = []
+    day_of: dict[str, date] = {}  # many were confirmed on the same day: each day reckoned once
     for row in rows:
-        expires = expires_on(date.fromisoformat(row["confirmed_on"]), months)
+        expires = day_of.get(row["confirmed_on"])
+        if expires is None:
+            confirmed = date.fromisoformat(row["confirmed_on"])
+            expires = day_of[row["confirmed_on"]] = expires_on(confirmed, months)
         found.append(
             {
                 **row,  # type: ignore[typeddict-item]  # the query's columns

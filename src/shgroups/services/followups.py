@@ -18,9 +18,8 @@ from shgroups.services.groups import (
     get_group,
     working_day_sql,
 )
-from shgroups.services.holidays import calendar
+from shgroups.services.holidays import county_calendar
 from shgroups.services.intake import check_note
-from shgroups.services.settings import get_settings
 from shgroups.storage import Store
 from shgroups.text import typed
 
@@ -71,7 +70,7 @@ def due(store: Store, as_of: date, starter: str | None = None) -> list[DueFollow
         DUE_SQL,
         {"week_end": week_end(as_of).isoformat(), "starter": starter_name},
     )
-    county = calendar(get_settings(store)) if rows else None
+    county = county_calendar(store) if rows else None
     for r in rows:
         r["days_overdue"] = max(0, (as_of - date.fromisoformat(r["due"])).days)
         moved = r["due"] != r["due_planned"]

@@ -191,18 +191,24 @@ def next_working_day(day: date, settings_or_country: Mapping[str, Any] | str) ->
     return calendar(settings_or_country).next_working_day(day)
 
 
+def county_calendar(store: Store) -> CountyCalendar:
+    """The calendar of the register's county, built once per store from the settings as they
+    are then (forgotten when they change): the services of one command share it, and each year
+    of days off is read once."""
+    if "calendar" not in store.reckoned:
+        from shgroups.services.settings import get_settings
+
+        store.reckoned["calendar"] = calendar(get_settings(store))
+    found: CountyCalendar = store.reckoned["calendar"]
+    return found
+
+
 def _working_day_for(store: Store) -> Callable[[str | None], str | None]:
     """`working_day(iso)` in SQL for one store: the county's next working day, so that the
-    follow-up rule stays one SQL expression (services/groups.py). The county's calendar is
-    built on the first call, from the settings as they are then."""
+    follow-up rule stays one SQL expression (services/groups.py)."""
 
     def working_day(day: str | None) -> str | None:
-        if "calendar" not in store.reckoned:
-            from shgroups.services.settings import get_settings
-
-            store.reckoned["calendar"] = calendar(get_settings(store))
-        moved: str | None = store.reckoned["calendar"].working_day_iso(day)
-        return moved
+        return county_calendar(store).working_day_iso(day)
 
     return working_day
 

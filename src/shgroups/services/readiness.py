@@ -135,12 +135,19 @@ def load_candidates(store: Store, as_of: date | None = None) -> list[Candidate]:
             choices.setdefault(reg_id, []).append(ref)
     themes, areas = also
     rows = store.execute(CANDIDATES_SQL, {"as_of": as_of and as_of.isoformat()}).fetchall()
-    return [
-        Candidate(
-            i, day, t, a, frozenset([t, *themes.get(i, ())]), frozenset([a, *areas.get(i, ())])
-        )
-        for i, day, t, a in rows
-    ]
+    # Most people name one theme and one area: their sets are shared, one per id (a national
+    # queue makes thousands of candidates, and the sets are most of their cost).
+    alone: dict[int, frozenset[int]] = {}
+    found = []
+    for i, day, t, a in rows:
+        its_themes = frozenset([t, *themes[i]]) if i in themes else alone.get(t)
+        if its_themes is None:
+            its_themes = alone[t] = frozenset((t,))
+        its_areas = frozenset([a, *areas[i]]) if i in areas else alone.get(a)
+        if its_areas is None:
+            its_areas = alone[a] = frozenset((a,))
+        found.append(Candidate(i, day, t, a, its_themes, its_areas))
+    return found
 
 
 def ready_groups(

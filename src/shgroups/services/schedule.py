@@ -24,7 +24,7 @@ from typing import Any, TypedDict
 
 from shgroups.enums import GroupStatus
 from shgroups.i18n import _
-from shgroups.services.holidays import CountyCalendar, calendar
+from shgroups.services.holidays import CountyCalendar, county_calendar
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
 
@@ -100,8 +100,8 @@ def _planned(
         if number > group["starter_sessions"]:
             break
         key = day.isoformat()
+        holiday = county.holiday(day)
         day += step
-        holiday = county.holiday(date.fromisoformat(key))
         if key in changes and changes[key] is None:
             skipped = skipped or (key, None)
             continue
@@ -182,7 +182,7 @@ def plans(store: Store, where: str, params: Mapping[str, Any]) -> dict[int, list
     ):
         changes.setdefault(row["group_id"], {})[row["planned_on"]] = row["moved_to"]
     settings = get_settings(store)
-    county = calendar(settings)
+    county = county_calendar(store)
     move = settings["session_holidays"] == "move"
     return {
         g["id"]: plan(g, held.get(g["id"], []), changes.get(g["id"], {}), county, move)
