@@ -103,7 +103,8 @@ def test_a_backup_sealed_for_a_colleagues_key_opens_with_that_key_only(
     keys = {}
     for who, identity in (("colleague", colleague), ("other", other)):
         keys[who] = tmp_path / f"{who}.key"
-        keys[who].write_text(f"# created: today\n# public key: {identity.to_public()}\n{identity}\n")
+        public = identity.to_public()
+        keys[who].write_text(f"# created: today\n# public key: {public}\n{identity}\n")
     people = names(demo)
     target = tmp_path / "to-colleague.db"
     result = run("db", "backup", str(target), "--recipient", str(colleague.to_public()))
@@ -114,13 +115,13 @@ def test_a_backup_sealed_for_a_colleagues_key_opens_with_that_key_only(
     assert b"SQLite format 3" not in data
     assert not any(name.encode() in data for name in people)
 
-    refused_untouched(run, demo, str(backup), says="{0} is sealed for age keys".format(backup))
+    refused_untouched(run, demo, str(backup), says=f"{backup} is sealed for age keys")
+    wrong, no_key = str(keys["other"]), str(tmp_path / "x.db.age")
     refused_untouched(
-        run, demo, str(backup), "--identity", str(keys["other"]), says="--identity: the key does not open"
+        run, demo, str(backup), "--identity", wrong, says="--identity: the key does not open"
     )
     refused_untouched(
-        run, demo, str(backup), "--identity", str(tmp_path / "x.db.age"), says="--identity: {0} holds no age"
-        .format(tmp_path / "x.db.age")
+        run, demo, str(backup), "--identity", no_key, says=f"--identity: {no_key} holds no age"
     )
     run("themes", "add", "Nytt tema")
     run("db", "restore", str(backup), "--identity", str(keys["colleague"]), "--yes")
@@ -175,6 +176,7 @@ def test_a_sealed_export_opens_to_the_registers_workbook(
     refused = run("export", "--encrypt", "--format", "csv", code=1)
     assert refused.stderr.startswith("Error: --encrypt: CSV files")
     assert "--format xlsx" in refused.stderr
+    run("export", "--encrypt", "--format", "xlsx")  # as the hint says
     actions = [r[0] for r in sqlite3.connect(demo).execute("SELECT action FROM audit")]
     assert actions[-2:] == ["db.export-sealed", "db.export-sealed"]
 

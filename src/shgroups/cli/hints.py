@@ -193,7 +193,7 @@ HINTS: dict[str, Callable[[], str]] = {
         "without the key; remove old ones yourself"
     ),
     "export.csv_sealed": lambda: _(
-        "add --format xlsx: a workbook is one file, sealed whole (`shg export --encrypt`)"
+        "leave out --format csv (or say --format xlsx): a workbook is one file, sealed whole"
     ),
     "sealed.needs_identity": lambda: _(
         "add --identity KEYFILE: the secret key file of one of the keys it was sealed for"
