@@ -79,6 +79,11 @@ ACTIONS = {
     "report.write": N_("report written to a file"),
     "db.export": N_("register exported (names and contact details included)"),
     "db.export-anonymous": N_("register exported without names, contact details or notes"),
+    "db.export-sealed": N_("register exported, sealed (names and contact details included)"),
+    "db.export-anonymous-sealed": N_(
+        "register exported, sealed, without names, contact details or notes"
+    ),
+    "db.backup-sealed": N_("sealed backup written (to leave the computer)"),
     "group.start": N_("group started"),
     "group.add-member": N_("member added"),
     "group.remove-member": N_("member removed"),

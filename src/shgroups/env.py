@@ -39,6 +39,13 @@ VARIABLES: tuple[tuple[str, Callable[[], str]], ...] = (
         ),
     ),
     (
+        "SHG_PASSPHRASE",
+        lambda: _(
+            "the passphrase for --encrypt and for opening a sealed file, instead of typing it: "
+            "for scripts and tests only (other programs you run can read it)"
+        ),
+    ),
+    (
         "SHG_DEBUG",
         lambda: _(
             "set to 1 to see a traceback instead of a plain message when shg fails "
@@ -94,6 +101,11 @@ def backup_dir() -> Path | None:
 
 def demo_db() -> str:
     return _get("SHG_DEMO_DB") or "shg-demo.db"
+
+
+def passphrase() -> str | None:
+    """$SHG_PASSPHRASE: for automation only; at a terminal shg asks."""
+    return _get("SHG_PASSPHRASE")
 
 
 def debug() -> bool:

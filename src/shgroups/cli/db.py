@@ -8,6 +8,7 @@ import typer
 from shgroups import dates
 from shgroups.cli.common import YesOpt, ask, state, store
 from shgroups.cli.output import Format, View, formats, message, render
+from shgroups.cli.sealing import EncryptOpt, IdentityOpt, RecipientOpt, new_key, opened, said_sealed
 from shgroups.errors import StorageError
 from shgroups.i18n import N_, _, ngettext
 from shgroups.services import maintenance as service
@@ -27,7 +28,7 @@ CHECKED = View(
 )
 BACKED_UP = View(
     "db backup",
-    ("backup", "size", "removed"),
+    ("backup", "size", "removed", "sealed", "audited"),
     said=(N_("Backed up to {backup} ({size} bytes)."),),
 )
 RESTORED = View(
@@ -182,14 +183,19 @@ def backup(
             metavar=_("N"), help=_("Keep only the newest N dated backups."), show_default=False
         ),
     ] = None,
+    encrypt: EncryptOpt = False,
+    recipient: RecipientOpt = None,
     fmt: Format = Format.TABLE,
 ) -> None:
+    key = new_key(encrypt, recipient)
     with store() as db:
-        result = service.backup(db, path, keep)
+        result = service.backup(db, path, keep, key)
     render(BACKED_UP, result, fmt)
     if fmt is Format.TABLE:
         for old in result["removed"]:
             message(_("Removed old backup {path}.").format(path=old))
+    if result["sealed"]:
+        said_sealed(key, result["audited"])
 
 
 def _local(at: str) -> str:
@@ -242,21 +248,27 @@ def restore(
             help=_("Restore a backup that cannot be shown to be this register's."),
         ),
     ] = False,
+    identity: IdentityOpt = None,
     fmt: Format = Format.TABLE,
 ) -> None:
+    from contextlib import nullcontext
+
     from shgroups.cli.retention import writable
     from shgroups.storage import resolve_path
 
     register = resolve_path(state["db"])
     found = service.damage(register)
-    if found is not None:
-        _restore_damaged(register, path, found, yes, force, fmt)
-        return
-    with store() as db:
-        shown = service.restore_preview(db, path, force)
-        writable(db)
-        ask(_restore_question(shown), yes)
-        result = service.restore(db, path, dates.today(), force)
+    plaintext = opened(path, identity)  # a sealed backup, opened in memory; else None
+    with service.unsealed(path, plaintext) if plaintext is not None else nullcontext():
+        del plaintext
+        if found is not None:
+            _restore_damaged(register, path, found, yes, force, fmt)
+            return
+        with store() as db:
+            shown = service.restore_preview(db, path, force)
+            writable(db)
+            ask(_restore_question(shown), yes)
+            result = service.restore(db, path, dates.today(), force)
     render(RESTORED, result, fmt)
     if fmt is Format.TABLE:
         _said_after_restore(result)

@@ -10,6 +10,7 @@ import typer
 
 from shgroups.cli.common import store
 from shgroups.cli.output import message
+from shgroups.cli.sealing import EncryptOpt, RecipientOpt, new_key, said_sealed
 from shgroups.dates import today
 from shgroups.i18n import _
 
@@ -69,13 +70,21 @@ def export(
             help=_("Replace the workbook, or the CSV files in the folder, if they exist."),
         ),
     ] = False,
+    encrypt: EncryptOpt = False,
+    recipient: RecipientOpt = None,
 ) -> None:
     from shgroups.services import export as service
 
     day = today()
+    sealing = encrypt or bool(recipient)
     target = out if out is not None else service.default_out(day, fmt.value, anonymous)
+    if sealing:
+        target = service.sealed_out(target, fmt.value)  # refused before a passphrase is asked
+    key = new_key(encrypt, recipient)
     with store() as db:
-        written = service.export(db, day, target, fmt.value, anonymous=anonymous, force=force)
+        written = service.export(
+            db, day, target, fmt.value, anonymous=anonymous, force=force, key=key
+        )
     if not written["audited"]:
         message(
             _(
@@ -96,6 +105,8 @@ def export(
                 path=target, n=len(written["sheets"]) + 1, rows=rows
             )
         )
+    if written["sealed"]:
+        said_sealed(key, True)
     if not anonymous:
         message(
             _(

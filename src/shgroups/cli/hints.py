@@ -188,6 +188,16 @@ HINTS: dict[str, Callable[[], str]] = {
         "name a file ending in .xlsx (--out register.xlsx), or add --format csv for a folder"
     ),
     "backup.keep_too_few": lambda: _("e.g. {flag} 8 keeps two months of weekly backups"),
+    "backup.keep_sealed": lambda: _(
+        "leave out {flag}: shg never removes a sealed backup, since it cannot tell whose it is "
+        "without the key; remove old ones yourself"
+    ),
+    "export.csv_sealed": lambda: _(
+        "leave out --format csv (or say --format xlsx): a workbook is one file, sealed whole"
+    ),
+    "sealed.needs_identity": lambda: _(
+        "add --identity KEYFILE: the secret key file of one of the keys it was sealed for"
+    ),
     "backup.missing": lambda: _("`shg db info` shows the last backup"),
     "backup.unusable": lambda: _(
         "choose another backup; `shg db info` shows the backup folder and the last backup"

@@ -28,7 +28,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any, NamedTuple, TypedDict
 
-from shgroups import __version__, files
+from shgroups import __version__, files, sealed
 from shgroups.errors import InvalidInput
 from shgroups.i18n import N_, _, speaking
 from shgroups.services.settings import SPEC, get_settings
@@ -280,6 +280,7 @@ class Written(TypedDict):
     anonymous: bool
     sheets: dict[str, int]  # table key -> rows
     audited: bool
+    sealed: bool  # the workbook sealed with age (--encrypt, --recipient)
 
 
 def columns_of(table: Table, anonymous: bool) -> list[Column]:
@@ -380,9 +381,24 @@ def default_out(today: date, fmt: str, anonymous: bool) -> Path:
     return Path(f"shg-export{kind}-{today.isoformat()}{'.xlsx' if fmt == 'xlsx' else ''}")
 
 
+def sealed_out(out: Path, fmt: str) -> Path:
+    """The name a sealed export is written under: `.age` added to a workbook's name. Only a
+    workbook is sealed: it is one file."""
+    if fmt != "xlsx":
+        raise InvalidInput(
+            _("CSV files are a folder of files and are not sealed"),
+            _("write a workbook, which is sealed whole as one file"),
+            code="export.csv_sealed",
+            field="encrypt",
+        )
+    return sealed.sealed_name(out)
+
+
 def _checked_out(out: Path, fmt: str, force: bool) -> None:
     """Refuse a target that cannot be what the format writes, before anything is read."""
     if fmt == "xlsx":
+        sealed_book = out.name.casefold().endswith(".xlsx" + sealed.SUFFIX)
+        inner = out.with_name(out.name[: -len(sealed.SUFFIX)]) if sealed_book else out
         if out.is_dir():
             raise InvalidInput(
                 _("{path} is a folder; a workbook is one file").format(path=out),
@@ -391,7 +407,7 @@ def _checked_out(out: Path, fmt: str, force: bool) -> None:
                 field="out",
                 path=str(out),
             )
-        if out.suffix.casefold() != ".xlsx":
+        if inner.suffix.casefold() != ".xlsx":
             raise InvalidInput(
                 _("a workbook's name ends in .xlsx: {path}").format(path=out),
                 _("name a file ending in .xlsx, or write one CSV file a table into a folder"),
@@ -451,12 +467,23 @@ def _csv_lines(sheet: Sheet) -> Iterator[str]:
 
 
 def export(
-    store: Store, today: date, out: Path, fmt: str, *, anonymous: bool, force: bool
+    store: Store,
+    today: date,
+    out: Path,
+    fmt: str,
+    *,
+    anonymous: bool,
+    force: bool,
+    key: sealed.Key | None = None,
 ) -> Written:
     """The whole register written to `out`: a workbook (`xlsx`) or a folder of CSV files
     (`csv`, the folder made private, 0700), every file private (0600), never over a file
     unless `force`; audited as exported (`db.export`, or `db.export-anonymous`), never who is
-    in it. On a write-protected register it is written unaudited (`audited` False)."""
+    in it. On a write-protected register it is written unaudited (`audited` False). With `key`
+    the workbook is sealed with age in memory (`out` is then the sealed name, from
+    `sealed_out`) and audited as `db.export-sealed` (`db.export-anonymous-sealed`)."""
+    if key is not None:
+        out = sealed_out(out, fmt)
     _checked_out(out, fmt, force)
     made = fmt == "csv" and not out.exists()
     if made:
@@ -468,14 +495,15 @@ def export(
                 settings = get_settings(store)
                 with speaking(settings["language"]):
                     counts, written = sheets(store, today, settings, anonymous)
-                    _write(staged, written, out, fmt, force)
+                    _write(staged, written, out, fmt, force, key)
             finally:
                 if store.conn.in_transaction:
                     store.execute("COMMIT")
             audited = not store.read_only
             if audited:
                 with store.write():
-                    store.audit("db.export-anonymous" if anonymous else "db.export", "db", None)
+                    action = "db.export-anonymous" if anonymous else "db.export"
+                    store.audit(f"{action}-sealed" if key else action, "db", None)
     except BaseException:
         if made:
             with suppress(OSError):
@@ -487,10 +515,18 @@ def export(
         "anonymous": anonymous,
         "sheets": counts,
         "audited": audited,
+        "sealed": key is not None,
     }
 
 
-def _write(staged: files.Staged, written: list[Sheet], out: Path, fmt: str, force: bool) -> None:
+def _write(
+    staged: files.Staged,
+    written: list[Sheet],
+    out: Path,
+    fmt: str,
+    force: bool,
+    key: sealed.Key | None = None,
+) -> None:
     if fmt == "csv":
         for sheet in written:
             staged.write(out / f"{sheet.key}.csv", _csv_lines(sheet), force=force)
@@ -503,4 +539,13 @@ def _write(staged: files.Staged, written: list[Sheet], out: Path, fmt: str, forc
     def book(target: IO[bytes]) -> None:
         write_workbook(pages, target)
 
-    staged.write(out, book, force=force)
+    if key is None:
+        staged.write(out, book, force=force)
+        return
+    import io
+
+    plain = io.BytesIO()  # the workbook in memory: only the sealed file touches the disk
+    book(plain)
+    data = sealed.seal(plain.getbuffer().tobytes(), key)
+    plain.close()
+    staged.write(out, data, force=force)

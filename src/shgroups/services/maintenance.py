@@ -18,8 +18,8 @@ from graphlib import TopologicalSorter
 from pathlib import Path
 from typing import Any, TypedDict
 
-from shgroups import env, migrations
-from shgroups.errors import Conflict, StorageError
+from shgroups import env, migrations, sealed
+from shgroups.errors import Conflict, InvalidInput, StorageError
 from shgroups.i18n import _
 from shgroups.migrations import SCHEMA_VERSION, expected_schema, schema_of
 from shgroups.services.persons import _erase_all
@@ -76,12 +76,53 @@ def shared_storage(path: Path, mounts: str | None = None) -> str | None:
     return None
 
 
+# Sealed backups opened in memory (`unsealed`): the backup's path -> (the URI of an in-memory
+# database holding its plaintext, the plaintext's size). Every read of that path reads it.
+_LENT: dict[Path, tuple[str, int]] = {}
+
+
+@contextmanager
+def unsealed(path: Path, plaintext: bytes) -> Iterator[None]:
+    """While the block runs, the sealed backup `path` reads as the database `plaintext` (its
+    opened bytes), held in memory (SQLite's memdb), never written to disk: `restore`,
+    `restore_damaged` and their previews then check and restore it as any backup."""
+    uri = f"file:/shg-unsealed-{os.getpid()}-{secrets.token_hex(8)}?vfs=memdb"
+    held = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        loaded = sqlite3.connect(":memory:", isolation_level=None)
+        try:
+            try:
+                loaded.deserialize(plaintext)
+                loaded.backup(held)
+            except sqlite3.DatabaseError:
+                raise StorageError(
+                    _("{path} cannot be restored: {problem}; nothing was changed").format(
+                        path=path, problem=_("it is not a readable SQLite database")
+                    ),
+                    _("choose another backup"),
+                    code="backup.unusable",
+                    field="path",
+                    path=str(path),
+                ) from None
+        finally:
+            loaded.close()
+        _LENT[path.absolute()] = (uri, len(plaintext))
+        yield
+    finally:
+        _LENT.pop(path.absolute(), None)
+        held.close()
+
+
 def _open_ro(path: Path, immutable: bool = False) -> sqlite3.Connection:
     """Read a file without ever writing it. An absolute file: URI, so that no name (such as
     `file:bk.db`) is read as an SQLite URI of its own. `immutable` for a file that is only
     looked at: no -shm or -wal is created beside it (in someone else's backup folder, or
     beside the backup a coordinator restores from); only a file with a -wal of its own needs
-    the usual read, which sees the changes in that -wal."""
+    the usual read, which sees the changes in that -wal. A sealed backup being restored is
+    read from memory (`unsealed`)."""
+    lent = _LENT.get(path.absolute())
+    if lent is not None:
+        return sqlite3.connect(f"{lent[0]}&mode=ro", uri=True, isolation_level=None)
     uri = f"{path.absolute().as_uri()}?mode=ro{'&immutable=1' if immutable else ''}"
     return sqlite3.connect(uri, uri=True, isolation_level=None)
 
@@ -178,7 +219,9 @@ def backup_identity(path: Path) -> str | None:
             if conn.execute("PRAGMA application_id").fetchone()[0] != APP_ID:
                 return None
             pages = conn.execute("PRAGMA page_count").fetchone()[0]
-            if pages * conn.execute("PRAGMA page_size").fetchone()[0] != path.stat().st_size:
+            lent = _LENT.get(path.absolute())
+            size = lent[1] if lent else path.stat().st_size
+            if pages * conn.execute("PRAGMA page_size").fetchone()[0] != size:
                 return None
             row = conn.execute("SELECT identity FROM register").fetchone()
             return str(row[0]) if row else None
@@ -288,11 +331,91 @@ class BackedUp(TypedDict):
     backup: str
     size: int  # bytes
     removed: list[str]
+    sealed: bool  # encrypted with age (--encrypt, --recipient)
+    audited: bool  # a sealed backup is audited (`db.backup-sealed`) unless the file is read-only
 
 
-def backup(store: Store, target: Path | None = None, keep: int | None = None) -> BackedUp:
+def _plaintext(conn: sqlite3.Connection) -> bytes:
+    """A consistent copy of the live database as bytes (VACUUM INTO an in-memory database,
+    SQLite's memdb), checked whole: what is sealed cannot be looked at without the key."""
+    uri = f"file:/shg-sealing-{os.getpid()}-{secrets.token_hex(8)}?vfs=memdb"
+    held = sqlite3.connect(uri, uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA temp_store = MEMORY")  # nothing of it in a temporary file
+        conn.execute("VACUUM INTO ?", (uri,))
+        if held.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise sqlite3.DatabaseError("database disk image is malformed")
+        return held.serialize()
+    finally:
+        held.close()
+
+
+def _dated_free(db: Path, folder: Path, suffix: str) -> Path:
+    return next(
+        p
+        for p in (q.with_name(q.name + suffix) for q in _dated_names(db, folder))
+        if not os.path.lexists(p)
+    )
+
+
+def _sealed_backup(store: Store, target: Path | None, key: sealed.Key) -> BackedUp:
+    """The backup sealed with age, written by the file rule (files.staged: private, a
+    temporary name, then moved into place, never over a file); its plaintext is made and
+    sealed in memory. Audited as `db.backup-sealed`, after the file is written and before it
+    is moved into place."""
+    from shgroups import files
+
+    if target is None:
+        folder = backup_folder(store.path)
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = _dated_free(store.path, folder, sealed.SUFFIX)
+    else:
+        path = sealed.sealed_name(target)
+        if os.path.lexists(path):
+            raise _exists(path)
+    try:
+        plaintext = _plaintext(store.conn)
+    except sqlite3.Error as exc:
+        raise sqlite_error(exc) from None
+    data = sealed.seal(plaintext, key)
+    del plaintext
+    audited = not store.read_only
+    with files.staged() as out:
+        out.write(path, data)
+        if audited:
+            with store.write():
+                store.audit("db.backup-sealed", "db", None)
+    return {
+        "backup": str(path),
+        "size": len(data),
+        "removed": [],
+        "sealed": True,
+        "audited": audited,
+    }
+
+
+def backup(
+    store: Store,
+    target: Path | None = None,
+    keep: int | None = None,
+    key: sealed.Key | None = None,
+) -> BackedUp:
     """A consistent copy of the live database, private, never over a file or through a
-    symlink; with `keep`, only this register's newest `keep` dated backups stay."""
+    symlink; with `keep`, only this register's newest `keep` dated backups stay. With `key`,
+    sealed with age (`.age` added to the name); `keep` counts only backups shg can open, so
+    it is refused with a key."""
+    if key is not None:
+        if keep is not None:
+            raise InvalidInput(
+                _("a sealed backup cannot be counted among the backups to keep"),
+                _(
+                    "shg cannot tell whose a sealed backup is without its key, so it never "
+                    "removes one: remove old sealed backups yourself"
+                ),
+                code="backup.keep_sealed",
+                field="keep",
+            )
+        return _sealed_backup(store, target, key)
     if keep is not None and keep < 1:
         raise StorageError(
             _("the number of backups to keep must be at least 1"),
@@ -310,7 +433,13 @@ def backup(store: Store, target: Path | None = None, keep: int | None = None) ->
             if old != path:
                 old.unlink()
                 removed.append(str(old))
-    return {"backup": str(path), "size": path.stat().st_size, "removed": removed}
+    return {
+        "backup": str(path),
+        "size": path.stat().st_size,
+        "removed": removed,
+        "sealed": False,
+        "audited": False,
+    }
 
 
 def verify_backup(path: Path) -> tuple[int, str | None]:
@@ -369,6 +498,7 @@ def _migrated_copy(source: Path, version: int) -> Iterator[str]:
     uri = f"file:shg-restore-{os.getpid()}-{secrets.token_hex(8)}?mode=memory&cache=shared"
     copy = sqlite3.connect(uri, uri=True, isolation_level=None)
     try:
+        copy.execute("PRAGMA temp_store = MEMORY")  # nothing of the backup in a temporary file
         src = _looked_at(source)
         try:
             src.backup(copy)
