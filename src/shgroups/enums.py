@@ -79,6 +79,7 @@ ACTIONS = {
     "report.write": N_("report written to a file"),
     "db.export": N_("register exported (names and contact details included)"),
     "db.export-anonymous": N_("register exported without names, contact details or notes"),
+    "register.import": N_("registrations imported from a spreadsheet (the id: how many)"),
     "group.start": N_("group started"),
     "group.add-member": N_("member added"),
     "group.remove-member": N_("member removed"),
