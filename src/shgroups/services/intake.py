@@ -306,7 +306,9 @@ def _find_duplicate(
         return None
     phone, email = contact_keys(person, region)
     found: int | None = store.value(
-        """SELECT r.id FROM registrations r JOIN persons p ON p.id = r.person_id
+        # From the person to their registrations (CROSS JOIN keeps that order): read from
+        # the registrations of the theme instead, an import of 10,000 rows was quadratic.
+        """SELECT r.id FROM persons p CROSS JOIN registrations r ON r.person_id = p.id
             WHERE p.name_key = :key AND r.theme_id = :theme
               AND r.status IN ('waiting', 'placed')
               AND (:exclude IS NULL OR r.id != :exclude)
