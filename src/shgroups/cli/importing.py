@@ -203,6 +203,13 @@ def import_(
                 "registered; nothing was written."
             ).format(**report)
         )
+    elif report["native"] and report["written"]:
+        message(
+            _(
+                "Restored the register from shg's export: {added} registrations, {groups} groups."
+            ).format(**report)
+        )
+        return
     elif report["added"] == 0:
         message(_("Nothing to add: all {known} rows are already registered.").format(**report))
     else:

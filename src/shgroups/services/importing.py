@@ -429,12 +429,17 @@ def import_file(store: Store, path: Path, options: Options, today: date) -> Outc
     header_index, columns = found
     unmapped = set(maps) - {_folded(c.header) for c in columns}
     if unmapped:
+        given = next(
+            m.rpartition("=")[0].strip()
+            for m in options.maps
+            if _folded(m.rpartition("=")[0]) in unmapped
+        )
         raise InvalidInput(
-            _("the sheet has no column {column!r}").format(column=sorted(unmapped)[0]),
+            _("the sheet has no column {column!r}").format(column=given),
             _("its columns are: {columns}").format(columns=", ".join(c.header for c in columns)),
             code="import.map_no_column",
             field="map",
-            column=sorted(unmapped)[0],
+            column=given,
         )
     report: Report = {
         "file": str(path),
@@ -631,7 +636,19 @@ class _Rows:
         area = self._choice("area", text.get("area"), fail)
         if errors or theme is None or area is None:
             return
-        if theme.id is not None and self._known(checked, theme.id, on):
+        known = self._known(checked, theme.id, on) if theme.id is not None else None
+        if known in self.row_of:
+            errors.append(
+                {
+                    "row": number,
+                    "column": None,
+                    "message": _("the same person and theme as row {row}").format(
+                        row=self.row_of[known]
+                    ),
+                }
+            )
+            return
+        if known is not None:
             self.report["known"] += 1
             return
         reg = registering.RegistrationInput(
@@ -693,11 +710,11 @@ class _Rows:
                 made.append(choice.name)
         return choice
 
-    def _known(self, person: registering.PersonInput, theme_id: int, on: date) -> bool:
+    def _known(self, person: registering.PersonInput, theme_id: int, on: date) -> int | None:
         """Registered already (an import run again): the same person (name, and the same
         phone and e-mail where both have them) waits for the same theme since the same day."""
-        found = self.store.value(
-            """SELECT 1 FROM registrations r JOIN persons p ON p.id = r.person_id
+        found: int | None = self.store.value(
+            """SELECT r.id FROM persons p CROSS JOIN registrations r ON r.person_id = p.id
                 WHERE p.name_key = :key AND r.theme_id = :theme AND r.registered_on = :on
                   AND (p.phone_key IS NULL OR :phone IS NULL OR p.phone_key = :phone)
                   AND (p.email_key IS NULL OR :email IS NULL OR p.email_key = :email)
@@ -710,7 +727,7 @@ class _Rows:
                 "email": email_key(person.email),
             },
         )
-        return found is not None
+        return found
 
     def _same_person(self, person: registering.PersonInput) -> int | None:
         """A person on an earlier row of this file with the same name and phone or e-mail is

@@ -4,10 +4,11 @@ each table's sheet; row 2 holds the columns' keys; ids link the sheets).
 
 The ids in the file are the old register's: each table's rows get new ids here, and every
 column that names another table's id (`theme_id`, `group_id` …) is translated. The file's
-themes, areas and staff are matched by name to those the new register has (`shg init` loads
-the theme catalogue), the others created as they were; its settings become the register's.
+settings, themes, areas and staff become the register's.
 A register that already holds registrations or groups is refused, unless it holds exactly
-the file's registrations already (the same file imported twice: nothing is added).
+the file's registrations already (the same file imported twice: nothing is added). The new
+register's own catalogue (what `shg init` loaded, in its language) is replaced by the
+file's, so that the register read back is the one exported.
 """
 
 from __future__ import annotations
@@ -166,21 +167,18 @@ class _Restore:
             )
         self.store.settings_changed()
 
-    def catalogue(self, table: str, rows: Rows, extra: tuple[str, ...]) -> None:
-        """Themes, areas or staff: matched by name, else created as they were."""
+    def catalogue(self, table: str, sheet: str, rows: Rows, extra: tuple[str, ...]) -> None:
+        """Themes, areas or staff, as they were (the new register's own were removed)."""
         kinds = {c.key: c.kind for c in _columns(table)}
-        for _n, row in rows:
-            name = str(row["name"])
-            values = {k: _value(row.get(k), kinds[k]) for k in extra}
-            found = self.store.value(f"SELECT id FROM {table} WHERE key = ?", (name_key(name),))
-            if found is None:
-                found = self.store.insert(table, {"name": name, "key": name_key(name), **values})
-            elif values:
-                sets = ", ".join(f"{k} = ?" for k in values)
-                self.store.execute(
-                    f"UPDATE {table} SET {sets} WHERE id = ?", [*values.values(), found]
-                )
-            self.ids[table][int(row["id"])] = int(found)
+        for number, row in rows:
+            try:
+                name = str(row["name"])
+                values = {k: _value(row.get(k), kinds[k]) for k in extra}
+                new = self.store.insert(table, {"name": name, "key": name_key(name), **values})
+            except (ShgError, KeyError, ValueError, TypeError, sqlite3.Error):
+                self.error(sheet, number, None, _("the row does not fit the register"))
+                continue
+            self.ids[table][int(row["id"])] = new
 
     def registrations(self, sheet: str, rows: Rows) -> None:
         region = str(get_settings(self.store)["country"])
@@ -291,7 +289,11 @@ def restore(store: Store, sheets: list[Sheet], about: Sheet, report: Report, tod
             )
         return
     work.settings(tables["settings"][1])
-    work.catalogue("themes", tables["themes"][1], ("name_sv", "name_nb", "name_en", "retired_on"))
+    # The new register's catalogue (what `shg init` loaded, in its language) gives way to
+    # the file's: nothing refers to it yet.
+    for table in ("theme_aliases", "themes", "areas", "staff"):
+        store.execute(f"DELETE FROM {table}")
+    work.catalogue("themes", *tables["themes"], ("name_sv", "name_nb", "name_en", "retired_on"))
     for _n, row in tables["theme_aliases"][1]:
         theme = work.ids["themes"].get(int(row["theme_id"]))
         if theme is not None and row.get("key"):
@@ -299,13 +301,8 @@ def restore(store: Store, sheets: list[Sheet], about: Sheet, report: Report, tod
                 "INSERT OR IGNORE INTO theme_aliases (key, theme_id) VALUES (?, ?)",
                 (name_key(str(row["key"])), theme),
             )
-    work.catalogue("areas", tables["areas"][1], ("digital", "retired_on"))
-    for _n, row in tables["areas"][1]:
-        if _value(row.get("is_default"), export.YES_NO):
-            store.execute(
-                "UPDATE areas SET is_default = (id = ?)", (work.ids["areas"][int(row["id"])],)
-            )
-    work.catalogue("staff", tables["staff"][1], ("role", "retired_on"))
+    work.catalogue("areas", *tables["areas"], ("digital", "is_default", "retired_on"))
+    work.catalogue("staff", *tables["staff"], ("role", "retired_on"))
     work.registrations(*tables["registrations"])
     for table in _PLAIN:
         work.plain(table, *tables[table])
