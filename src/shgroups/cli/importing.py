@@ -4,7 +4,7 @@ add`, all of them written in one transaction or none. The reading, the table of 
 the checks are in services/importing.py."""
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -47,6 +47,7 @@ IMPORTED = View(
         "recognised; `native`: shg's own export, restored whole; `known`: rows already "
         "registered, nothing added for them; `errors`: each failing row (numbered as the "
         "spreadsheet shows it) and column; `problems`: what concerns the whole file; "
+        "`consent_needed`: the county records consent and --consent-given-on was not given; "
         "`written`: false after a dry run or any error"
     ),
 )
@@ -56,7 +57,7 @@ def _say(text: str) -> None:
     print(visible(text))
 
 
-def _report(report: dict[str, object]) -> None:
+def _report(report: Any) -> None:
     """The report a person reads: the mapping used first, then what was found."""
     if report["native"]:
         _say(_("shg's own export: every sheet is read by its column keys."))
@@ -66,25 +67,39 @@ def _report(report: dict[str, object]) -> None:
                 sheet=report["sheet"], row=report["header_row"]
             )
         )
-        for mapped in report["columns"]:  # type: ignore[attr-defined]
+        for mapped in report["columns"]:
             _say(f"  {mapped['column']} → {mapped['field']}")
         if report["ignored"]:
             _say(
                 _(
                     "Columns ignored (not recognised; --map 'COLUMN=field' reads one): {columns}"
-                ).format(columns=", ".join(report["ignored"]))  # type: ignore[arg-type]
+                ).format(columns=", ".join(report["ignored"]))
             )
     if report["new_themes"]:
-        _say(_("New themes: {names}").format(names=", ".join(report["new_themes"])))  # type: ignore[arg-type]
+        _say(_("New themes: {names}").format(names=", ".join(report["new_themes"])))
     if report["new_areas"]:
-        _say(_("New areas: {names}").format(names=", ".join(report["new_areas"])))  # type: ignore[arg-type]
-    for problem in report["problems"]:  # type: ignore[attr-defined]
+        _say(_("New areas: {names}").format(names=", ".join(report["new_areas"])))
+    for problem in report["problems"]:
         _say(problem)
-    for error in report["errors"]:  # type: ignore[attr-defined]
+    for error in report["errors"]:
         if error["column"]:
             _say(_("row {row}, {column}: {message}").format(**error))
         else:
             _say(_("row {row}: {message}").format(**error))
+
+
+def _hint(report: Any) -> str:
+    if report["consent_needed"]:
+        return _(
+            "give the day the people in the sheet consented with --consent-given-on DATE, "
+            "and correct what else is listed above"
+        )
+    if report["problems"] and not report["errors"]:
+        return _("say which column is which with --map 'COLUMN=field'")
+    return _(
+        "correct the rows listed above in the sheet and import it again; --rejects FILE "
+        "writes just those rows to a CSV file to correct"
+    )
 
 
 @commands.command(
@@ -172,7 +187,7 @@ def import_(
         outcome = service.import_file(db, file, options, today())
     report = outcome.report
     if fmt is Format.TABLE:
-        _report(dict(report))
+        _report(report)
     else:
         render(IMPORTED, report, fmt)
     if rejects is not None and outcome.rejected:
@@ -192,7 +207,7 @@ def import_(
             ).format(n=failed)
             if failed
             else _("the file cannot be imported; nothing was written"),
-            _("correct what is listed above in the sheet and import it again"),
+            _hint(report),
             code="import.failed",
             n=failed,
         )

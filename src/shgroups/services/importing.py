@@ -42,7 +42,7 @@ from shgroups.services import intake as registering
 from shgroups.services.choices import one_of
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
-from shgroups.text import typed
+from shgroups.text import field_label, typed
 
 SUFFIXES = (".xlsx", ".ods", ".csv")
 
@@ -372,6 +372,7 @@ class Report(TypedDict):
     groups: int
     errors: list[RowError]
     problems: list[str]  # what concerns the whole file
+    consent_needed: bool  # a consent county, and the day they consented not given
     dry_run: bool
     written: bool
 
@@ -456,6 +457,7 @@ def import_file(store: Store, path: Path, options: Options, today: date) -> Outc
         "groups": 0,
         "errors": [],
         "problems": [],
+        "consent_needed": False,
         "dry_run": options.dry_run,
         "written": False,
     }
@@ -464,9 +466,7 @@ def import_file(store: Store, path: Path, options: Options, today: date) -> Outc
     if "theme" not in fields or not fields & {"name", "first_name", "last_name"}:
         missing = "theme" if "theme" not in fields else "name"
         report["problems"].append(
-            _("the sheet has no column for the {field}: name it with COLUMN={field}").format(
-                field=missing
-            )
+            _("the sheet has no column for {field}").format(field=field_label(missing))
         )
         return outcome
     try:
@@ -518,10 +518,11 @@ class _Rows:
         self.row_of: dict[int, int] = {}  # registration id -> its row
         self.groups: dict[str, list[tuple[int, int]]] = {}  # group name -> (row, registration)
         if self.consent and options.consent_given_on is None:
+            self.report["consent_needed"] = True
             self.report["problems"].append(
                 _(
                     "this county registers people on their consent, and the sheet does not "
-                    "say when they gave it: give the day with --consent-given-on"
+                    "say when they gave it"
                 )
             )
 
@@ -852,6 +853,7 @@ def _native(
         "groups": 0,
         "errors": [],
         "problems": [],
+        "consent_needed": False,
         "dry_run": options.dry_run,
         "written": False,
     }
