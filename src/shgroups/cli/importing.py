@@ -35,9 +35,10 @@ IMPORTED = View(
         "groups",
         "errors",
         "problems",
+        "consent_needed",
         "dry_run",
         "written",
-    ),  # fmt: skip
+    ),
     parts=(
         ("columns", View("", ("column", "field"), many=True)),
         ("errors", View("", ("row", "column", "message"), many=True)),
