@@ -159,7 +159,9 @@ def test_a_new_users_sheet_of_300_lists_exactly_its_6_faulty_rows_then_imports_o
     book = coordinators_workbook(tmp_path / "lista.xlsx", _sheet_of_300(typos, numbers))
     before = snapshot(db)
     result = run("import", str(book), "--dry-run", "--consent-given-on", "2024-01-01", code=1)
-    listed = [line for line in result.stdout.splitlines() if line.startswith("row ")]
+    lines = result.stdout.splitlines()
+    listed = [line for line in lines if line.startswith("row ")]
+    assert lines[13:] == listed  # the mapping (13 lines), then those rows and nothing else
     # spreadsheet rows: the title is row 1, the headers row 2, the first person row 3
     assert [int(line.split()[1].rstrip(",:")) for line in listed] == sorted(
         i + 3 for i in [*typos, *numbers]
@@ -173,6 +175,13 @@ def test_a_new_users_sheet_of_300_lists_exactly_its_6_faulty_rows_then_imports_o
     assert "850312" not in result.stdout + result.stderr  # never repeated
     assert "Error: 6 rows cannot be imported; nothing was written" in result.stderr
     assert snapshot(db) == before
+
+    document = json.loads(
+        run("import", str(book), "--dry-run", "--consent-given-on", "2024-01-01", "--json",
+            code=1).stdout
+    )  # fmt: skip
+    assert sorted(e["row"] for e in document["errors"]) == sorted(i + 3 for i in [*typos, *numbers])
+    assert (document["rows"], document["added"], document["written"]) == (300, 294, False)
 
     fixed = _sheet_of_300({}, {})
     book = coordinators_workbook(tmp_path / "lista.xlsx", fixed)
