@@ -84,6 +84,7 @@ ACTIONS = {
         "register exported, sealed, without names, contact details or notes"
     ),
     "db.backup-sealed": N_("sealed backup written (to leave the computer)"),
+    "register.import": N_("registrations imported from a spreadsheet (the id: how many)"),
     "group.start": N_("group started"),
     "group.add-member": N_("member added"),
     "group.remove-member": N_("member removed"),

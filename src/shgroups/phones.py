@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sqlite3
 import unicodedata
+from functools import lru_cache
 from typing import Any
 
 # The county's country (setting `country`) -> the region phonenumbers reads a national
@@ -51,6 +52,7 @@ def readable(text: str, region: str = DEFAULT_REGION) -> bool:
     return 5 <= len(plain) <= 30 and written_as_phone(plain) and _parsed(plain, region) is not None
 
 
+@lru_cache(maxsize=4096)  # one number is compared several times while a row is checked
 def phone_key(text: str | None, region: str = DEFAULT_REGION) -> str | None:
     """The form two phone numbers are compared in: E.164 ("+46701234567") when the library
     can read the number, else its digits (with a leading + kept), so that an odd number

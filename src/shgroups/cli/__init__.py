@@ -64,6 +64,7 @@ COMMANDS: dict[str, str] = {
     "publish": "shgroups.cli.publish:commands",
     "report": "shgroups.cli.report:commands",
     "export": "shgroups.cli.export:commands",
+    "import": "shgroups.cli.importing:commands",
     "settings": "shgroups.cli.settings:app",
     "themes": "shgroups.cli.catalogue:themes_app",
     "areas": "shgroups.cli.catalogue:areas_app",

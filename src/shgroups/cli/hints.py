@@ -187,6 +187,12 @@ HINTS: dict[str, Callable[[], str]] = {
     "export.out_is_folder": lambda: _(
         "name a file ending in .xlsx (--out register.xlsx), or add --format csv for a folder"
     ),
+    "import.no_header": lambda: _(
+        "{hint}; or say which column is which: --map 'Kolumn X=phone' (repeatable)"
+    ),
+    "import.unknown_kind": lambda: _(
+        "{hint} (in Excel: File → Save As → Excel Workbook or CSV UTF-8)"
+    ),
     "backup.keep_too_few": lambda: _("e.g. {flag} 8 keeps two months of weekly backups"),
     "backup.keep_sealed": lambda: _(
         "leave out {flag}: shg never removes a sealed backup, since it cannot tell whose it is "
