@@ -248,3 +248,27 @@ def test_open_sealed_is_the_one_way_in() -> None:
     with pytest.raises(Exception) as wrong:
         sealed.open_sealed(data[:-5], key, name="f")  # a cut file
     assert getattr(wrong.value, "code", None) == "sealed.wrong_passphrase"
+
+
+def test_a_sealed_handover_imports_into_a_new_register_with_its_passphrase(
+    run: Run, demo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The handover's way back: `export --encrypt`, then `import FILE.xlsx.age` into a new
+    register opens it in memory; a wrong passphrase is refused and changes nothing."""
+    run("export", "--encrypt", "--out", str(tmp_path / "handover.xlsx"))
+    sealed_book = tmp_path / "handover.xlsx.age"
+    fresh = tmp_path / "fresh.db"
+    monkeypatch.setenv("SHG_DB", str(fresh))
+    run("init")
+    before = settled(fresh)
+    monkeypatch.setenv("SHG_PASSPHRASE", "not the passphrase")
+    wrong = run("import", str(sealed_book), code=1)
+    assert wrong.stderr.startswith("Error: the passphrase does not open"), wrong.stderr
+    assert "\nHint: " in wrong.stderr and "Traceback" not in wrong.stderr
+    assert settled(fresh) == before
+    monkeypatch.setenv("SHG_PASSPHRASE", PASSPHRASE)
+    run("import", str(sealed_book))
+    assert names(fresh) == names(demo)
+    assert registrations(fresh) == registrations(demo)
+    # Nothing readable was left beside it: the workbook was opened in memory only.
+    assert sorted(p.name for p in tmp_path.glob("handover*")) == ["handover.xlsx.age"]

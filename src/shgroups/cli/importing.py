@@ -10,6 +10,7 @@ import typer
 
 from shgroups.cli.common import store, when
 from shgroups.cli.output import Format, View, formats, message, render
+from shgroups.cli.sealing import IdentityOpt, opened
 from shgroups.dates import today
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _, ngettext
@@ -118,7 +119,10 @@ def import_(
         Path,
         typer.Argument(
             metavar=_("FILE"),
-            help=_("The spreadsheet: .xlsx, .ods or .csv (; or , separated)."),
+            help=_(
+                "The spreadsheet: .xlsx, .ods or .csv (; or , separated), or one sealed with "
+                "age (.xlsx.age: its passphrase is asked, or give --identity)."
+            ),
             show_default=False,
         ),
     ],
@@ -160,6 +164,7 @@ def import_(
     new_areas: Annotated[
         bool, typer.Option("--new-areas", help=_("Create the areas the register lacks."))
     ] = False,
+    identity: IdentityOpt = None,
     rejects: Annotated[
         Path | None,
         typer.Option(
@@ -184,8 +189,9 @@ def import_(
         new_themes=new_themes,
         new_areas=new_areas,
     )
+    plain = opened(file, identity)  # a sealed file (FILE.xlsx.age), opened in memory
     with store() as db:
-        outcome = service.import_file(db, file, options, today())
+        outcome = service.import_file(db, file, options, today(), plain)
     report = outcome.report
     if fmt is Format.TABLE:
         _report(report)

@@ -152,9 +152,12 @@ def _not_readable(path: Path) -> InvalidInput:
     )
 
 
-def read_sheets(path: Path) -> list[Sheet]:
-    """Every sheet of FILE (.xlsx, .ods: each sheet; .csv: one), as rows of cell values."""
-    suffix = path.suffix.casefold()
+def read_sheets(path: Path, data: bytes | None = None) -> list[Sheet]:
+    """Every sheet of FILE (.xlsx, .ods: each sheet; .csv: one), as rows of cell values.
+    `data`: the file's bytes when the caller has them already — opened in memory from a
+    sealed `FILE.xlsx.age`, whose kind is the name before `.age`."""
+    named = path.with_suffix("") if path.suffix.casefold() == ".age" else path
+    suffix = named.suffix.casefold()
     if suffix not in SUFFIXES:
         raise InvalidInput(
             _("shg reads .xlsx, .ods and .csv files, not {suffix}").format(
@@ -165,7 +168,8 @@ def read_sheets(path: Path) -> list[Sheet]:
             field="file",
             suffix=suffix,
         )
-    data = read_bytes(path)
+    if data is None:
+        data = read_bytes(path)
     if suffix == ".csv":
         return [Sheet(path.stem, _csv_rows(data))]
     import python_calamine
@@ -405,13 +409,16 @@ def _error_text(exc: ShgError) -> str:
 # --- the entry point ---------------------------------------------------------------------------
 
 
-def import_file(store: Store, path: Path, options: Options, today: date) -> Outcome:
-    """Read FILE and register its rows, all of them or none. Returns the report; nothing is
-    written when a row failed, a problem concerns the whole file, or it is a dry run."""
+def import_file(
+    store: Store, path: Path, options: Options, today: date, data: bytes | None = None
+) -> Outcome:
+    """Read FILE (or its bytes `data`, opened from a sealed file) and register its rows, all
+    of them or none. Returns the report; nothing is written when a row failed, a problem
+    concerns the whole file, or it is a dry run."""
     maps = parse_maps(options.maps)
     if options.consent_given_on is not None:
         not_after_today(options.consent_given_on, today)
-    sheets = read_sheets(path)
+    sheets = read_sheets(path, data)
     about = next((s for s in sheets if _is_about(s.rows)), None)
     if about is not None:
         return _native(store, path, sheets, about, options, today)
