@@ -170,6 +170,19 @@ def test_cancel_moves_the_session_and_those_after_it_one_meeting_on(run: Run, db
     assert "cancelled" in run("groups", "show", str(group)).stdout
 
 
+def test_a_session_never_moves_onto_a_meeting_cancelled(run: Run, db: Path) -> None:
+    group = str(friday_group(run))
+    run("sessions", "cancel", group, "2")
+    before = plan(run, int(group))
+    stderr = refused(run, db, "sessions", "move", group, "2", "--date", "2026-06-12")
+    assert "the meeting of group 1 on 2026-06-12 was cancelled" in stderr
+    assert "choose another day for --date" in stderr
+    assert hint_commands(stderr) == [["groups", "show", group]]
+    assert plan(run, int(group)) == before  # not a cancelled meeting and a session that day
+    run("groups", "show", group)  # the command the hint names works
+    run("sessions", "move", group, "2", "--date", "2026-06-13")  # the day after is free
+
+
 def test_move_one_session_and_undo_it(run: Run, db: Path) -> None:
     group = friday_group(run)
     said = run("sessions", "move", str(group), "3", "--date", "2026-06-18").stderr

@@ -162,6 +162,10 @@ HINTS: dict[str, Callable[[], str]] = {
         "to skip a meeting, cancel it: shg sessions cancel {id} {number} (the sessions after "
         "it move one meeting on)"
     ),
+    "session.move_cancelled": lambda: _(
+        "choose another day for {flag}; `shg groups show {id}` shows the plan and the meetings "
+        "cancelled"
+    ),
     "followup.none": lambda: _("`shg groups show {id}` shows what the group has recorded"),
     "followup.not_on_date": lambda: _(
         "`shg groups show {id}` lists its follow-ups; without {flag} the last one is removed"

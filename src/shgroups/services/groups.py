@@ -1142,6 +1142,18 @@ def move_session(store: Store, group_id: int, number: int | None, to: date) -> M
                 id=group_id,
                 number=session["number"],
             )
+        if any(m["status"] == schedule.CANCELLED and m["date"] == new for m in meetings):
+            raise Conflict(
+                _("the meeting of group {id} on {date} was cancelled").format(
+                    id=group_id, date=new
+                ),
+                _("choose another day: a session is not held on a meeting cancelled"),
+                code="session.move_cancelled",
+                field="date",
+                id=group_id,
+                number=session["number"],
+                date=new,
+            )
         if new == session["meeting"]:
             store.execute(
                 "DELETE FROM meeting_changes WHERE group_id = ? AND planned_on = ?",
