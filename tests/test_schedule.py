@@ -183,6 +183,20 @@ def test_a_session_never_moves_onto_a_meeting_cancelled(run: Run, db: Path) -> N
     run("sessions", "move", group, "2", "--date", "2026-06-13")  # the day after is free
 
 
+def test_after_a_cancellation_the_holiday_skipped_before_is_not_blamed(run: Run, db: Path) -> None:
+    """Session 3 was moved off midsommarafton (19 June) to 26 June; the coordinator cancels
+    26 June: session 3 is on 3 July, from 19 June, and the holiday is not why any more."""
+    group = friday_group(run)
+    run("sessions", "cancel", str(group), "3")
+    assert plan(run, group)[2:] == [
+        {**planned(None, "2026-06-26"), "status": "cancelled"},  # type: ignore[arg-type]
+        planned(3, "2026-07-03", moved_from="2026-06-19"),
+        planned(4, "2026-07-10"),
+    ]
+    table = run("groups", "show", str(group)).stdout
+    assert "moved from 2026-06-19" in table and "Midsommarafton" not in table
+
+
 def test_move_one_session_and_undo_it(run: Run, db: Path) -> None:
     group = friday_group(run)
     said = run("sessions", "move", str(group), "3", "--date", "2026-06-18").stderr
