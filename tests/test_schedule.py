@@ -197,6 +197,15 @@ def test_after_a_cancellation_the_holiday_skipped_before_is_not_blamed(run: Run,
     assert "moved from 2026-06-19" in table and "Midsommarafton" not in table
 
 
+def test_a_session_moved_onto_a_holiday_says_both(run: Run, db: Path) -> None:
+    group = friday_group(run)
+    run("sessions", "move", str(group), "3", "--date", "2026-06-19")
+    assert plan(run, group)[2] == planned(
+        3, "2026-06-19", moved_from="2026-06-26", holiday="Midsommarafton"
+    )
+    assert "moved from 2026-06-26; falls on Midsommarafton" in run("groups", "show", "1").stdout
+
+
 def test_move_one_session_and_undo_it(run: Run, db: Path) -> None:
     group = friday_group(run)
     said = run("sessions", "move", str(group), "3", "--date", "2026-06-18").stderr

@@ -151,6 +151,10 @@ def note(meeting: Meeting) -> str | None:
         return _("moved from {date}: {day_off}").format(
             date=meeting["moved_from"], day_off=meeting["moved_for"]
         )
+    if meeting["moved_from"] is not None and meeting["holiday"] is not None:
+        return _("moved from {date}; falls on {day_off}").format(
+            date=meeting["moved_from"], day_off=meeting["holiday"]
+        )
     if meeting["moved_from"] is not None:
         return _("moved from {date}").format(date=meeting["moved_from"])
     if meeting["holiday"] is not None:
