@@ -111,6 +111,7 @@ def test_a_plan_and_its_follow_ups_as_events(run: Run, db: Path) -> None:
     assert str(found["2026-08-14"]["UID"]).startswith(f"followup-{group}-1@")
     assert b"BEGIN:VTODO" not in ics
     assert ics.count(b"BEGIN:VTIMEZONE") == 1 and b"TZID:Europe/Stockholm" in ics
+    assert b"COMMENT" not in ics and b"This timezone" not in ics  # icalendar's, in English
     # The export is audited, as the calendar's: no group's or person's id.
     conn = sqlite3.connect(db)
     assert conn.execute(
