@@ -220,6 +220,17 @@ def test_the_file_is_private_and_never_overwritten_without_force(run: Run, db: P
     assert path.read_bytes().startswith(b"BEGIN:VCALENDAR")
 
 
+def test_a_folder_as_out_is_refused_with_a_hint(run: Run, db: Path) -> None:
+    friday_group(run)
+    for folder in (".", str(db.parent), f"{db.parent}/"):
+        for force in ([], ["--force"]):
+            error = refused(run, db, "calendar", "export", "--out", folder, *force)
+            assert "--out: " in error and "is a folder; shg writes a file" in error, error
+            assert "Hint: give --out a file's name, in that folder or another" in error
+            assert "unexpectedly" not in error
+    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []
+
+
 @pytest.mark.parametrize(
     "args",
     [["--weeks", "0"], ["--weeks", "105"], ["--from", "2026-13-01"], ["--starter", "Nobody"]],
