@@ -4,6 +4,9 @@ county's public holidays, with meetings cancelled and moved."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +140,11 @@ def test_sessions_add_without_a_date_records_the_session_planned(
     monkeypatch.setenv("SHG_TODAY", "2026-06-09")
     stderr = refused(run, db, "sessions", "add", str(group))
     assert "group 1's next starter session is planned on 2026-06-12" in stderr
+    swedish = subprocess.run(  # the language is chosen as shg starts
+        [sys.executable, "-m", "shgroups", "sessions", "add", str(group)],
+        capture_output=True, text=True, env={**os.environ, "SHG_LANG": "sv"}, check=False,
+    ).stderr  # fmt: skip
+    assert "grupp 1:s nästa igångsättarträff är planerad till 2026-06-12" in swedish, swedish
     # Unless it was held today: the hint's command records it.
     (command,) = hint_commands(stderr)
     assert command == ["sessions", "add", "1", "--date", "today"]
