@@ -262,9 +262,10 @@ GROUP_SHOW = GROUP._replace(
     note=(
         "every member who ever joined, each starter session held and follow-up; `plan`: the "
         "starter sessions planned and the meetings cancelled (`status` planned or cancelled; "
-        "`meeting`: the planned day, the event's key; `moved_from`/`moved_for`: the day it "
-        "would have been and the holiday that moved it; `holiday`: the holiday it falls on "
-        "when the county flags rather than moves)"
+        "`meeting`: the planned day, the event's key; `moved_from`/`moved_for`: the first day "
+        "it would have been and the holiday that moved it, null when a meeting skipped was "
+        "cancelled; `holiday`: the holiday it falls on, when the county flags rather than "
+        "moves or a session was moved onto it)"
     ),
 )
 READY = View(
