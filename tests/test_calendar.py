@@ -111,6 +111,7 @@ def test_a_plan_and_its_follow_ups_as_events(run: Run, db: Path) -> None:
     assert str(found["2026-08-14"]["UID"]).startswith(f"followup-{group}-1@")
     assert b"BEGIN:VTODO" not in ics
     assert ics.count(b"BEGIN:VTIMEZONE") == 1 and b"TZID:Europe/Stockholm" in ics
+    assert b"COMMENT" not in ics and b"This timezone" not in ics  # icalendar's, in English
     # The export is audited, as the calendar's: no group's or person's id.
     conn = sqlite3.connect(db)
     assert conn.execute(
@@ -217,6 +218,17 @@ def test_the_file_is_private_and_never_overwritten_without_force(run: Run, db: P
     assert path.read_bytes() == b"mine"
     run("calendar", "export", "--out", str(path), "--force")
     assert path.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+def test_a_folder_as_out_is_refused_with_a_hint(run: Run, db: Path) -> None:
+    friday_group(run)
+    for folder in (".", str(db.parent), f"{db.parent}/"):
+        for force in ([], ["--force"]):
+            error = refused(run, db, "calendar", "export", "--out", folder, *force)
+            assert "--out: " in error and "is a folder; shg writes a file" in error, error
+            assert "Hint: give --out a file's name, in that folder or another" in error
+            assert "unexpectedly" not in error
+    assert [p.name for p in db.parent.iterdir() if p.name.startswith(".")] == []
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,8 @@ import json
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -421,6 +423,16 @@ def test_a_planned_start_is_moved(run: Run, db: Path) -> None:
         True,
         "starting",
     )
+    # Brought forward to today, the change is said in words, in the interface's language.
+    said = subprocess.run(  # the language is chosen as shg starts
+        [sys.executable, "-m", "shgroups", "groups", "set", "1", "--start-date", "today"],
+        capture_output=True, text=True, env={**os.environ, "SHG_LANG": "sv"}, check=True,
+    ).stderr  # fmt: skip
+    assert "Status: planerad → startar" in said, said
+    run("groups", "set", "1", "--start-date", "2026-12-14")
+    said = run("groups", "set", "1", "--start-date", "today").stderr
+    assert "Status: planned → starting" in said, said
+    run("groups", "set", "1", "--start-date", "2026-12-14")
     # Brought forward to today: it has started; with no starter sessions planned it runs.
     moved = json.loads(
         run(

@@ -511,3 +511,35 @@ def test_start_closed_and_list_by_starter_and_status(run: Run, db: Path) -> None
         "unknown staff member 'Nobody'"
         in run("groups", "list", "--starter", "Nobody", code=1).stderr
     )
+
+
+def test_a_venue_never_names_a_person_in_the_register(run: Run, db: Path) -> None:
+    """The venue reaches the shared calendar: a member's (or anyone's) name in it is refused,
+    as whole words, in any case, and the error does not repeat it."""
+    register(run, 5)
+    run("intake", "add", "--consent", "--name", "Frida  N.", "--theme", "Utmattning",
+        "--area", "Jönköping", "--date", "2026-10-20")  # fmt: skip
+    for venue in ("Frida N.", "hos frida n., rum 2", "Person 3", "Rum 2 (hos Person 3)"):
+        said = run("groups", "start", "--theme", "Utmattning", "--area", "Jönköping",
+                   "--members", "1,2,3,4,5", "--venue", venue, code=1).stderr  # fmt: skip
+        assert "the venue holds the name of a person in the register" in said, venue
+        assert "never a person" in said
+        assert "Frida" not in said and "Person" not in said
+    start(run, "--members", "1,2,3,4,5", "--venue", "Stadsbiblioteket")
+    said = run("groups", "set", "1", "--venue", "hos Person 2", code=1).stderr
+    assert "the venue holds the name of a person in the register" in said
+    assert json.loads(run("groups", "show", "1", "--json").stdout)["venue"] == "Stadsbiblioteket"
+    # A name inside another word, or part of a name, is not a name.
+    run("groups", "set", "1", "--venue", "Personalrummet, Person 33-salen")
+    run("groups", "set", "1", "--venue", "Fridas café")
+
+
+def test_a_venue_with_an_identity_number_says_so(run: Run, db: Path) -> None:
+    """A number shaped like a personnummer is refused as one, even with a wrong check digit
+    (not as "a phone number or an e-mail address")."""
+    register(run, 5)
+    start(run, "--members", "1,2,3,4,5")
+    for venue in ("rum 19900101-1234", "rum 900101-1234", "rum 811228-9874"):
+        said = run("groups", "set", "1", "--venue", venue, code=1).stderr
+        assert "the venue contains what looks like a personal identity number" in said, venue
+        assert "phone number" not in said and "1234" not in said

@@ -237,7 +237,7 @@ NOT_RUN |= dict.fromkeys(
 )
 # The plan of starter sessions runs theirs in tests/test_schedule.py.
 NOT_RUN |= dict.fromkeys(
-    ["session.not_yet", "session.not_planned", "session.move_order"],
+    ["session.not_yet", "session.not_planned", "session.move_order", "session.move_cancelled"],
     "run in tests/test_schedule.py",
 )
 NOT_RUN["calendar.weeks_out_of_range"] = "run in tests/test_calendar.py"

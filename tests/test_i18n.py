@@ -54,6 +54,18 @@ def test_every_text_is_translated_with_the_same_placeholders(language: str) -> N
     assert problems == []
 
 
+def test_a_swedish_genitive_after_a_number_takes_a_colon() -> None:
+    """Swedish "grupp 1:s nästa träff", never "grupp 1s": a placeholder such as {id} or {group} is a
+    number (or an abbreviation), and Swedish writes its genitive with a colon."""
+    with catalogues.po_file("sv").open("rb") as source:
+        catalog = read_po(source, locale="sv")
+    found = []
+    for message in catalog:
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        found += [text for text in strings if re.search(r"\}s\b", text or "")]
+    assert found == []
+
+
 def test_the_compiled_catalogues_are_installed() -> None:
     import shgroups
 

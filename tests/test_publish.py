@@ -157,6 +157,15 @@ def test_the_file_is_private_and_never_overwritten_without_force(run: Run, publi
     assert [p.name for p in Path().iterdir() if p.name.startswith(".lists")] == []
 
 
+def test_a_folder_as_out_is_refused_with_a_hint(run: Run, published: Path) -> None:
+    for folder in (".", str(Path.cwd())):
+        for force in ([], ["--force"]):
+            error = run("publish", "--out", folder, *force, code=1).stderr
+            assert error.startswith(f"Error: --out: {folder} is a folder; shg writes a file\n")
+            assert "Hint: give --out a file's name, in that folder or another" in error
+    assert [p.name for p in Path().iterdir() if p.name.startswith(".")] == []
+
+
 def test_an_unknown_format_is_a_usage_error(run: Run, db: Path) -> None:
     result = run("publish", "--format", "pdf", code=2)
     assert "pdf" in result.stderr and "md" in result.stderr

@@ -4,6 +4,9 @@ county's public holidays, with meetings cancelled and moved."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -137,6 +140,11 @@ def test_sessions_add_without_a_date_records_the_session_planned(
     monkeypatch.setenv("SHG_TODAY", "2026-06-09")
     stderr = refused(run, db, "sessions", "add", str(group))
     assert "group 1's next starter session is planned on 2026-06-12" in stderr
+    swedish = subprocess.run(  # the language is chosen as shg starts
+        [sys.executable, "-m", "shgroups", "sessions", "add", str(group)],
+        capture_output=True, text=True, env={**os.environ, "SHG_LANG": "sv"}, check=False,
+    ).stderr  # fmt: skip
+    assert "grupp 1:s nästa igångsättarträff är planerad till 2026-06-12" in swedish, swedish
     # Unless it was held today: the hint's command records it.
     (command,) = hint_commands(stderr)
     assert command == ["sessions", "add", "1", "--date", "today"]
@@ -168,6 +176,42 @@ def test_cancel_moves_the_session_and_those_after_it_one_meeting_on(run: Run, db
         planned(4, "2026-07-10"),
     ]
     assert "cancelled" in run("groups", "show", str(group)).stdout
+
+
+def test_a_session_never_moves_onto_a_meeting_cancelled(run: Run, db: Path) -> None:
+    group = str(friday_group(run))
+    run("sessions", "cancel", group, "2")
+    before = plan(run, int(group))
+    stderr = refused(run, db, "sessions", "move", group, "2", "--date", "2026-06-12")
+    assert "the meeting of group 1 on 2026-06-12 was cancelled" in stderr
+    assert "choose another day for --date" in stderr
+    assert hint_commands(stderr) == [["groups", "show", group]]
+    assert plan(run, int(group)) == before  # not a cancelled meeting and a session that day
+    run("groups", "show", group)  # the command the hint names works
+    run("sessions", "move", group, "2", "--date", "2026-06-13")  # the day after is free
+
+
+def test_after_a_cancellation_the_holiday_skipped_before_is_not_blamed(run: Run, db: Path) -> None:
+    """Session 3 was moved off midsommarafton (19 June) to 26 June; the coordinator cancels
+    26 June: session 3 is on 3 July, from 19 June, and the holiday is not why any more."""
+    group = friday_group(run)
+    run("sessions", "cancel", str(group), "3")
+    assert plan(run, group)[2:] == [
+        {**planned(None, "2026-06-26"), "status": "cancelled"},  # type: ignore[arg-type]
+        planned(3, "2026-07-03", moved_from="2026-06-19"),
+        planned(4, "2026-07-10"),
+    ]
+    table = run("groups", "show", str(group)).stdout
+    assert "moved from 2026-06-19" in table and "Midsommarafton" not in table
+
+
+def test_a_session_moved_onto_a_holiday_says_both(run: Run, db: Path) -> None:
+    group = friday_group(run)
+    run("sessions", "move", str(group), "3", "--date", "2026-06-19")
+    assert plan(run, group)[2] == planned(
+        3, "2026-06-19", moved_from="2026-06-26", holiday="Midsommarafton"
+    )
+    assert "moved from 2026-06-26; falls on Midsommarafton" in run("groups", "show", "1").stdout
 
 
 def test_move_one_session_and_undo_it(run: Run, db: Path) -> None:

@@ -25,7 +25,7 @@ from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import IO
 
-from shgroups.errors import StorageError
+from shgroups.errors import InvalidInput, StorageError
 from shgroups.i18n import _
 from shgroups.storage import building_path, remove_stale_builds
 
@@ -71,6 +71,14 @@ class Staged:
         data); for a file the command may replace when told to (a published list), False
         refuses an existing file saying that it may be, True replaces it (a symbolic link
         there is replaced, never followed)."""
+        if not path.name or path.is_dir():  # "." has no name; a folder is not replaced
+            raise InvalidInput(
+                _("{path} is a folder; shg writes a file").format(path=path),
+                _("name a file to write, in that folder or another"),
+                code="file.is_folder",
+                field="out",
+                path=str(path),
+            )
         taken = path.exists() or path.is_symlink()
         if path in self._temps or (taken and not force):
             raise _exists(path, force is not None)  # fail before the caller commits anything

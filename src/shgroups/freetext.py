@@ -71,15 +71,17 @@ def contains_id_number(text: str) -> bool:
     return any(fodselsnummer.is_valid(digits(m.group(1)) + m.group(3)) for m in norwegian)
 
 
-def check_free_text(
-    text: str | None, field: str, force: bool = False, *, forceable: bool = False
-) -> None:
-    """Refuse text that holds an identity number; the error never repeats the text. `field`
-    is the input's name in the domain's words ("name", "note"). `forceable`: a false alarm
-    may be let through with `force` (a phone number can look like a personnummer)."""
-    if not text or (force and forceable) or not contains_id_number(text):
-        return
-    raise InvalidInput(
+def shaped_like_id_number(text: str) -> bool:
+    """Digits laid out as an identity number (a date and four or five digits), whether or not
+    their check digit is right: where no number belongs at all (a venue), that is the better
+    reason to refuse it than a phone number."""
+    text = plain_digits(text)
+    return bool(_SWEDISH.search(text) or _NORWEGIAN.search(text))
+
+
+def identity_number_error(field: str, forceable: bool = False) -> InvalidInput:
+    """The error for a text with what looks like an identity number; it never repeats it."""
+    return InvalidInput(
         _(
             "{field} contains what looks like a personal identity number "
             "(personnummer or fødselsnummer)"
@@ -91,3 +93,14 @@ def check_free_text(
         code="text.identity_number_forceable" if forceable else "text.identity_number",
         field=field,
     )
+
+
+def check_free_text(
+    text: str | None, field: str, force: bool = False, *, forceable: bool = False
+) -> None:
+    """Refuse text that holds an identity number; the error never repeats the text. `field`
+    is the input's name in the domain's words ("name", "note"). `forceable`: a false alarm
+    may be let through with `force` (a phone number can look like a personnummer)."""
+    if not text or (force and forceable) or not contains_id_number(text):
+        return
+    raise identity_number_error(field, forceable)

@@ -5,9 +5,18 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import AsOfOpt, DateOpt, ForceOpt, id_list, store, when
-from shgroups.cli.output import Format, View, changes, formats, message, render, start_command
+from shgroups.cli.output import (
+    LABELLED,
+    Format,
+    View,
+    changes,
+    formats,
+    message,
+    render,
+    start_command,
+)
 from shgroups.dates import today
-from shgroups.enums import GroupStatus
+from shgroups.enums import GroupStatus, label
 from shgroups.errors import InvalidInput
 from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import groups as service
@@ -253,9 +262,10 @@ GROUP_SHOW = GROUP._replace(
     note=(
         "every member who ever joined, each starter session held and follow-up; `plan`: the "
         "starter sessions planned and the meetings cancelled (`status` planned or cancelled; "
-        "`meeting`: the planned day, the event's key; `moved_from`/`moved_for`: the day it "
-        "would have been and the holiday that moved it; `holiday`: the holiday it falls on "
-        "when the county flags rather than moves)"
+        "`meeting`: the planned day, the event's key; `moved_from`/`moved_for`: the first day "
+        "it would have been and the holiday that moved it, null when a meeting skipped was "
+        "cancelled; `holiday`: the holiday it falls on, when the county flags rather than "
+        "moves or a session was moved onto it)"
     ),
 )
 READY = View(
@@ -656,8 +666,14 @@ def set_(
         return
     # What changed, as a person reads the group's card (its labels and shown values).
     old, new = _with_phase(dict(before)), _with_phase(dict(group))
+
+    def words(value: Any, key: str) -> Any:  # "planned" is already words; "starting" not yet
+        return label(value) if key in LABELLED and isinstance(value, str) else value
+
     changed = [
-        (label, old[key], new[key]) for key, label in GROUP.headers() if old[key] != new[key]
+        (header, words(old[key], key), words(new[key], key))
+        for key, header in GROUP.headers()
+        if old[key] != new[key]
     ]
     if changed:
         changes(changed)

@@ -162,6 +162,10 @@ HINTS: dict[str, Callable[[], str]] = {
         "to skip a meeting, cancel it: shg sessions cancel {id} {number} (the sessions after "
         "it move one meeting on)"
     ),
+    "session.move_cancelled": lambda: _(
+        "choose another day for {flag}; `shg groups show {id}` shows the plan and the meetings "
+        "cancelled"
+    ),
     "followup.none": lambda: _("`shg groups show {id}` shows what the group has recorded"),
     "followup.not_on_date": lambda: _(
         "`shg groups show {id}` lists its follow-ups; without {flag} the last one is removed"
@@ -178,6 +182,7 @@ HINTS: dict[str, Callable[[], str]] = {
     "demo.not_a_demo": lambda: _("give the demo another path, e.g. `shg demo shg-demo.db`"),
     "backup.exists": lambda: _("choose a new name, or leave PATH out for a dated one"),
     "file.exists_replaceable": lambda: _("choose a new file name, or add {flag} to replace it"),
+    "file.is_folder": lambda: _("give {flag} a file's name, in that folder or another"),
     "export.folder_not_empty": lambda: _(
         "name a new or empty folder, or add {flag} to replace the files of the same names there"
     ),

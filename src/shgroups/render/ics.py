@@ -35,11 +35,13 @@ def calendar_bytes(doc: Calendar) -> bytes:
     # The transitions of the window's years only (Jan 1 of its first year to Jan 1 after its
     # last): a short VTIMEZONE that every client reads, the same for the same window.
     first, last = date.fromisoformat(doc["first"]), date.fromisoformat(doc["last"])
-    cal.add_component(
-        icalendar.Timezone.from_tzid(
-            doc["zone"], first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1)
-        )
+    timezone = icalendar.Timezone.from_tzid(
+        doc["zone"], first_date=date(first.year, 1, 1), last_date=date(last.year + 1, 1, 1)
     )
+    # icalendar adds an English COMMENT ("This timezone only works from …"): not for people
+    # who read the calendar in Swedish or Norwegian, and no client needs it.
+    timezone.pop("COMMENT", None)
+    cal.add_component(timezone)
     for event in doc["events"]:
         cal.add_component(_vevent(event, zone))
     ics: bytes = cal.to_ical()

@@ -11,8 +11,9 @@ from shgroups import dates
 from shgroups.dates import not_after_today, not_before, not_before_latest
 from shgroups.enums import GroupStatus, RegistrationStatus
 from shgroups.errors import Conflict, InvalidInput, NotFound
-from shgroups.freetext import check_free_text
+from shgroups.freetext import check_free_text, identity_number_error, shaped_like_id_number
 from shgroups.i18n import N_, _, ngettext
+from shgroups.names import name_key
 from shgroups.services import (
     catalogue,
     holidays,  # noqa: F401  (declares the SQL function `working_day`)
@@ -298,6 +299,8 @@ def check_venue(text: str) -> str | None:
             max=VENUE_MAX,
         )
     check_free_text(venue, "venue")
+    if shaped_like_id_number(venue):  # even with a wrong check digit: no phone number either
+        raise identity_number_error("venue")
     if _CONTACT.search(venue):
         raise InvalidInput(
             _("the venue looks like a phone number or an e-mail address"),
@@ -306,6 +309,43 @@ def check_venue(text: str) -> str | None:
             field="venue",
         )
     return venue
+
+
+# Punctuation that separates words in a venue ("hos Anna O., rum 2"); both the venue and the
+# names in the register are compared with it read as spaces.
+_VENUE_PUNCTUATION = ',.;:()[]!?"/&+'
+
+
+def _as_words(sql: str) -> str:
+    for char in _VENUE_PUNCTUATION:  # none of them is a quote
+        sql = f"replace({sql}, '{char}', ' ')"
+    return sql
+
+
+# One pass over the register (0.1 s for 200,000 persons): a name's first two characters must
+# be in the venue as typed before its words are compared, padded with spaces (whole words).
+_PERSON_IN_VENUE_SQL = f"""
+SELECT 1 FROM (SELECT ' ' || trim({_as_words("p.name_key")}) || ' ' AS words FROM persons p
+                WHERE instr(:typed, substr(p.name_key, 1, 2)) > 0)
+ WHERE words <> '  ' AND instr(:venue, words) > 0
+ LIMIT 1"""
+
+
+def check_venue_names_nobody(store: Store, venue: str | None) -> None:
+    """Refuse a venue that holds the name of a person in the register as whole words ("hos
+    Anna O."): the venue reaches the shared calendar. The error never repeats the name."""
+    if not venue:
+        return
+    typed = words = name_key(venue)
+    for char in _VENUE_PUNCTUATION:
+        words = words.replace(char, " ")
+    if store.value(_PERSON_IN_VENUE_SQL, {"typed": typed, "venue": f" {words.strip()} "}):
+        raise InvalidInput(
+            _("the venue holds the name of a person in the register"),
+            _("a venue is a place (a library, a room), never a person or how to reach one"),
+            code="venue.person",
+            field="venue",
+        )
 
 
 def _details(
@@ -398,6 +438,7 @@ def start_group(
     placed_on = min(on, today)
     details = _details(weekday, time, venue, every_weeks)
     with store.write():
+        check_venue_names_nobody(store, details.get("venue"))
         settings = get_settings(store)
         sessions = settings["starter_sessions"] if starter_sessions is None else starter_sessions
         weeks = settings["followup_weeks"] if followup_weeks is None else followup_weeks
@@ -715,6 +756,7 @@ def set_group(
         _not_too_far_ahead(start_date, today or dates.today(), "start_date")
     with store.write():
         group = active_group(store, group_id)
+        check_venue_names_nobody(store, details.get("venue"))
         before = get_group(store, group_id, today)
         if start_date is not None:
             _move_start(store, before, start_date)
@@ -1099,6 +1141,18 @@ def move_session(store: Store, group_id: int, number: int | None, to: date) -> M
                 field="date",
                 id=group_id,
                 number=session["number"],
+            )
+        if any(m["status"] == schedule.CANCELLED and m["date"] == new for m in meetings):
+            raise Conflict(
+                _("the meeting of group {id} on {date} was cancelled").format(
+                    id=group_id, date=new
+                ),
+                _("choose another day: a session is not held on a meeting cancelled"),
+                code="session.move_cancelled",
+                field="date",
+                id=group_id,
+                number=session["number"],
+                date=new,
             )
         if new == session["meeting"]:
             store.execute(

@@ -94,7 +94,8 @@ def _planned(
         while day.isoformat() <= after:
             day += step
     number = len(done) + 1
-    skipped: tuple[str, str | None] | None = None  # the first meeting skipped, and why
+    # The meetings skipped since the last session, and why (a holiday's name; None: cancelled).
+    skipped: list[tuple[str, str | None]] = []
     found: list[Meeting] = []
     for _meeting_count in range(_MOST_MEETINGS):
         if number > group["starter_sessions"]:
@@ -103,21 +104,25 @@ def _planned(
         holiday = county.holiday(day)
         day += step
         if key in changes and changes[key] is None:
-            skipped = skipped or (key, None)
+            skipped.append((key, None))
             continue
         moved_to = changes.get(key)
         if moved_to is None and holiday is not None and move_holidays:
-            skipped = skipped or (key, holiday)
+            skipped.append((key, holiday))
             continue
         meeting = _meeting(group["id"], number, moved_to or key, group["time"], PLANNED, key)
         if moved_to is not None:
             meeting["moved_from"] = key
             holiday = county.holiday(date.fromisoformat(moved_to))
-        elif skipped is not None:
-            meeting["moved_from"], meeting["moved_for"] = skipped
+        elif skipped:
+            # From the first meeting skipped; a holiday moved it only when every meeting
+            # skipped was one (after a cancellation, the coordinator did).
+            meeting["moved_from"] = skipped[0][0]
+            if all(why is not None for _day, why in skipped):
+                meeting["moved_for"] = skipped[0][1]
         meeting["holiday"] = holiday
         found.append(meeting)
-        skipped = None
+        skipped = []
         number += 1
     return found
 
@@ -145,6 +150,10 @@ def note(meeting: Meeting) -> str | None:
     if meeting["moved_for"] is not None:
         return _("moved from {date}: {day_off}").format(
             date=meeting["moved_from"], day_off=meeting["moved_for"]
+        )
+    if meeting["moved_from"] is not None and meeting["holiday"] is not None:
+        return _("moved from {date}; falls on {day_off}").format(
+            date=meeting["moved_from"], day_off=meeting["holiday"]
         )
     if meeting["moved_from"] is not None:
         return _("moved from {date}").format(date=meeting["moved_from"])
