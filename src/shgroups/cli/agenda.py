@@ -24,6 +24,7 @@ from shgroups.cli.output import (
 from shgroups.i18n import N_, _, counted
 from shgroups.services import agenda as service
 from shgroups.services import schedule
+from shgroups.services.expiry import Stale
 from shgroups.services.groups import weekday_name
 
 # A command of the root (`shg agenda`); cli/__init__ takes it by its name from this app.
@@ -92,17 +93,7 @@ READY = View(
 _AGO = counted("{n} day ago", "{n} days ago", "n")
 EXPIRING = View(
     "",
-    (
-        "id",
-        "name",
-        "phone",
-        "email",
-        "theme",
-        "area",
-        "confirmed_on",
-        "expires_on",
-        "days_left",
-    ),
+    tuple(Stale.__annotations__),
     ("id", "name", "phone", ("theme", N_("Waits for")), ("expires", N_("Expires"))),
     title=N_("Waiting registrations that expire by {until}"),
     empty=N_("No waiting registration expires by {until}."),

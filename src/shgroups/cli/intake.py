@@ -21,6 +21,7 @@ from shgroups.enums import Gender, RegistrationStatus, label
 from shgroups.i18n import N_, _, counted, ngettext
 from shgroups.services import corrections, expiry
 from shgroups.services import intake as service
+from shgroups.services.expiry import Stale
 
 app = typer.Typer(
     help=_(
@@ -602,17 +603,7 @@ def _expires(days_left: int) -> str:
 
 STALE = View(
     "intake stale",
-    (
-        "id",
-        "name",
-        "phone",
-        "email",
-        "theme",
-        "area",
-        "confirmed_on",
-        "expires_on",
-        "days_left",
-    ),
+    tuple(Stale.__annotations__),
     (
         "id",
         "name",

@@ -449,25 +449,9 @@ def import_file(
             field="map",
             column=given,
         )
-    report: Report = {
-        "file": str(path),
-        "sheet": sheet.name,
-        "native": False,
-        "header_row": header_index + 1,
-        "columns": [{"column": c.header, "field": c.field} for c in columns if c.field],
-        "ignored": [c.header for c in columns if not c.field],
-        "new_themes": [],
-        "new_areas": [],
-        "rows": 0,
-        "added": 0,
-        "known": 0,
-        "groups": 0,
-        "errors": [],
-        "problems": [],
-        "consent_needed": False,
-        "dry_run": options.dry_run,
-        "written": False,
-    }
+    report = _new_report(path, sheet.name, False, header_index + 1, options)
+    report["columns"] = [{"column": c.header, "field": c.field} for c in columns if c.field]
+    report["ignored"] = [c.header for c in columns if not c.field]
     outcome = Outcome(report, [c or "" for c in map(cell_text, sheet.rows[header_index])])
     fields = {c.field for c in columns if c.field}
     if "theme" not in fields or not fields & {"name", "first_name", "last_name"}:
@@ -840,16 +824,13 @@ def _is_about(rows: list[list[Any]]) -> bool:
     )
 
 
-def _native(
-    store: Store, path: Path, sheets: list[Sheet], about: Sheet, options: Options, today: date
-) -> Outcome:
-    from shgroups.services import native
-
-    report: Report = {
+def _new_report(path: Path, sheet: str, native: bool, header_row: int, options: Options) -> Report:
+    """The report of an import before its rows are read: nothing found, nothing written."""
+    return {
         "file": str(path),
-        "sheet": about.name,
-        "native": True,
-        "header_row": 2,
+        "sheet": sheet,
+        "native": native,
+        "header_row": header_row,
         "columns": [],
         "ignored": [],
         "new_themes": [],
@@ -864,6 +845,14 @@ def _native(
         "dry_run": options.dry_run,
         "written": False,
     }
+
+
+def _native(
+    store: Store, path: Path, sheets: list[Sheet], about: Sheet, options: Options, today: date
+) -> Outcome:
+    from shgroups.services import native
+
+    report = _new_report(path, about.name, True, 2, options)
     outcome = Outcome(report)
     try:
         with store.write():
