@@ -362,9 +362,13 @@ def json_table() -> str:
     import shgroups.cli
 
     lines = ["| command | `--json` prints |", "|---|---|"]
+    seen: set[str] = set()  # a view imported by another command's module is listed once
     for module in pkgutil.iter_modules(shgroups.cli.__path__):
         found = vars(importlib.import_module(f"shgroups.cli.{module.name}")).values()
         for view in (v for v in found if isinstance(v, View) and v.commands):
+            if view.commands in seen:
+                continue
+            seen.add(view.commands)
             names = ", ".join(f"`{name.strip()}`" for name in view.commands.split(","))
             note = f" — {view.note}" if view.note else ""
             lines.append(f"| {names} | `{_shape_text(view)}`{note} |")
