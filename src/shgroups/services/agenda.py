@@ -92,8 +92,8 @@ def week_sessions(
     `sunday`, of `starter`'s groups (the resolved name) or of all; by day and time."""
     first, last = monday.isoformat(), sunday.isoformat()
     params = {"monday": first, "sunday": last, "starter": starter}
-    plans = schedule.plans(store, _IN_WEEK, params)
-    meetings = [m for plan in plans.values() for m in plan if first <= m["date"] <= last]
+    plans = schedule.plans(store, _IN_WEEK, params, (first, last))
+    meetings = [m for plan in plans.values() for m in plan if m["date"] <= last]
     if not meetings:
         return []
     ids = ",".join(str(int(i)) for i in {m["group"] for m in meetings})  # ids from the database

@@ -61,36 +61,45 @@ def plan(
     changes: Mapping[str, str | None],
     county: CountyCalendar,
     move_holidays: bool = True,
+    days: tuple[str, str] | None = None,
 ) -> list[Meeting]:
     """Every starter session of `group` (id, started_on, weekday, time, every_weeks,
     starter_sessions, status): the `held` ones (number, held_on, planned_on), then the planned
     ones, with the meetings cancelled (`changes`: planned date → new date, None when
-    cancelled), in date order."""
+    cancelled), in date order. `days` (first, last ISO day): only what falls in them (a
+    week's agenda of many groups need not plan beyond it)."""
     gid, time = group["id"], group["time"]
+    first, last = days or ("", "9999")
+    done = list(held)
     meetings: list[Meeting] = [
         _meeting(gid, s["number"], s["held_on"], time, HELD, s["planned_on"] or s["held_on"])
-        for s in held
+        for s in done
+        if first <= s["held_on"] <= last
     ]
     for planned_on, moved_to in changes.items():
-        if moved_to is None:
+        if moved_to is None and first <= planned_on <= last:
             meetings.append(_meeting(gid, None, planned_on, time, CANCELLED, planned_on))
     if group["status"] == GroupStatus.STARTING:
-        meetings += _planned(group, meetings, changes, county, move_holidays)
+        # A later meeting moved to a day up to `last` is planned too.
+        last = max([last, *(key for key, to in changes.items() if to and to <= last)])
+        planned = _planned(group, done, changes, county, move_holidays, last)
+        meetings += [m for m in planned if m["date"] >= first]
     return sorted(meetings, key=lambda m: (m["date"], m["number"] or 0))
 
 
 def _planned(
     group: Mapping[str, Any],
-    held: list[Meeting],
+    done: list[Mapping[str, Any]],
     changes: Mapping[str, str | None],
     county: CountyCalendar,
     move_holidays: bool,
+    last: str,
 ) -> list[Meeting]:
+    """The sessions planned after those `done` (held), on meetings up to the ISO day `last`."""
     step = timedelta(days=7 * group["every_weeks"])
     day = first_meeting(group)
-    done = [m for m in held if m["status"] == HELD]
     if done:
-        after = max(max(m["meeting"], m["date"]) for m in done)
+        after = max(max(s["planned_on"] or s["held_on"], s["held_on"]) for s in done)
         while day.isoformat() <= after:
             day += step
     number = len(done) + 1
@@ -101,6 +110,8 @@ def _planned(
         if number > group["starter_sessions"]:
             break
         key = day.isoformat()
+        if key > last:
+            break
         holiday = county.holiday(day)
         day += step
         if key in changes and changes[key] is None:
@@ -172,9 +183,12 @@ SELECT g.id, g.status, g.started_on, g.weekday, g.meets_at AS time, g.every_week
 """
 
 
-def plans(store: Store, where: str, params: Mapping[str, Any]) -> dict[int, list[Meeting]]:
+def plans(
+    store: Store, where: str, params: Mapping[str, Any], days: tuple[str, str] | None = None
+) -> dict[int, list[Meeting]]:
     """The plans of the groups matching `where` (SQL over `g`, the group, and `s`, its
-    starter), by group id: three queries whatever the number of groups."""
+    starter), by group id: three queries whatever the number of groups. `days`: only the
+    meetings from the first to the last of these ISO days."""
     groups = store.rows(_GROUPS_SQL.format(where=where), params)
     if not groups:
         return {}
@@ -194,7 +208,7 @@ def plans(store: Store, where: str, params: Mapping[str, Any]) -> dict[int, list
     county = county_calendar(store)
     move = settings["session_holidays"] == "move"
     return {
-        g["id"]: plan(g, held.get(g["id"], []), changes.get(g["id"], {}), county, move)
+        g["id"]: plan(g, held.get(g["id"], []), changes.get(g["id"], {}), county, move, days)
         for g in groups
     }
 
