@@ -75,14 +75,6 @@ g.id IN (SELECT id FROM groups WHERE status = 'starting' AND started_on <= :sund
                 WHERE moved_to IS NULL AND planned_on BETWEEN :monday AND :sunday)
 AND (:starter IS NULL OR s.name = :starter)
 """
-_GROUPS_SQL = """
-SELECT g.id, t.name AS theme, a.name AS area, g.venue, s.name AS starter, g.starter_sessions
-  FROM groups g
-  JOIN themes t ON t.id = g.theme_id
-  JOIN areas a ON a.id = g.area_id
-  LEFT JOIN staff s ON s.id = g.starter_id
- WHERE g.id IN ({ids})
-"""
 
 
 def week_sessions(
@@ -92,12 +84,8 @@ def week_sessions(
     `sunday`, of `starter`'s groups (the resolved name) or of all; by day and time."""
     first, last = monday.isoformat(), sunday.isoformat()
     params = {"monday": first, "sunday": last, "starter": starter}
-    plans = schedule.plans(store, _IN_WEEK, params, (first, last))
+    groups, plans = schedule.planned_groups(store, _IN_WEEK, params, (first, last))
     meetings = [m for plan in plans.values() for m in plan if m["date"] <= last]
-    if not meetings:
-        return []
-    ids = ",".join(str(int(i)) for i in {m["group"] for m in meetings})  # ids from the database
-    groups = {g["id"]: g for g in store.rows(_GROUPS_SQL.format(ids=ids))}
     found: list[WeekSession] = []
     for m in meetings:  # the plan's own records, made for this call: completed in place
         g = groups[m["group"]]

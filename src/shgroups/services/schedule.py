@@ -173,10 +173,13 @@ def note(meeting: Meeting) -> str | None:
     return None
 
 
+# With what a reader of the plan names the group by: its theme, area, venue and starter.
 _GROUPS_SQL = """
 SELECT g.id, g.status, g.started_on, g.weekday, g.meets_at AS time, g.every_weeks,
-       g.starter_sessions
+       g.starter_sessions, t.name AS theme, a.name AS area, g.venue, s.name AS starter
   FROM groups g
+  JOIN themes t ON t.id = g.theme_id
+  JOIN areas a ON a.id = g.area_id
   LEFT JOIN staff s ON s.id = g.starter_id
  WHERE {where}
  ORDER BY g.id
@@ -189,9 +192,17 @@ def plans(
     """The plans of the groups matching `where` (SQL over `g`, the group, and `s`, its
     starter), by group id: three queries whatever the number of groups. `days`: only the
     meetings from the first to the last of these ISO days."""
+    return planned_groups(store, where, params, days)[1]
+
+
+def planned_groups(
+    store: Store, where: str, params: Mapping[str, Any], days: tuple[str, str] | None = None
+) -> tuple[dict[int, dict[str, Any]], dict[int, list[Meeting]]]:
+    """The groups matching `where` by id (with their theme, area, venue and starter), and
+    their plans (see `plans`)."""
     groups = store.rows(_GROUPS_SQL.format(where=where), params)
     if not groups:
-        return {}
+        return {}, {}
     ids = ",".join(str(int(g["id"])) for g in groups)  # integers from the database
     held: dict[int, list[dict[str, Any]]] = {}
     for row in store.rows(
@@ -207,7 +218,7 @@ def plans(
     settings = get_settings(store)
     county = county_calendar(store)
     move = settings["session_holidays"] == "move"
-    return {
+    return {g["id"]: g for g in groups}, {
         g["id"]: plan(g, held.get(g["id"], []), changes.get(g["id"], {}), county, move, days)
         for g in groups
     }
