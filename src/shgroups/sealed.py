@@ -6,7 +6,7 @@ that opening takes about a second, and scrypt needs 128 MB to 1 GB of memory for
 or for age recipients (public keys `age1…`; opened with the matching secret key
 `AGE-SECRET-KEY-1…`). Everything happens in memory: the plaintext is never written to disk.
 
-For the commands that read a sealed file (`db restore`, later `import`):
+For the commands that read a sealed file (`db restore`, `import`):
 
     head = sealed.head(path)                     # the first bytes, or b"" when unreadable
     if sealed.is_sealed(head):

@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from shgroups import files
-from shgroups.cli.common import store
+from shgroups.cli.common import ReplaceOpt, store
 from shgroups.cli.output import message
 from shgroups.dates import parse_date, today
 from shgroups.errors import InvalidInput
@@ -73,9 +73,7 @@ def export(
             ),
         ),
     ] = False,
-    force: Annotated[
-        bool, typer.Option("--force", help=_("Replace the file --out names if it exists."))
-    ] = False,
+    force: ReplaceOpt = False,
 ) -> None:
     from shgroups.render.ics import calendar_bytes
     from shgroups.services import calendar as service

@@ -41,6 +41,10 @@ StarterOpt = Annotated[
     str | None, typer.Option(metavar=_("NAME"), help=_("Only this starter's groups."))
 ]
 ForceOpt = Annotated[bool, typer.Option("--force", help=_("Go ahead despite the warning."))]
+# For a command that writes one file named by --out.
+ReplaceOpt = Annotated[
+    bool, typer.Option("--force", help=_("Replace the file --out names if it exists."))
+]
 YesOpt = Annotated[
     bool, typer.Option("--yes", "-y", help=_("Go ahead without asking (for scripts)."))
 ]

@@ -8,7 +8,7 @@ from typing import Annotated
 import typer
 
 from shgroups import files
-from shgroups.cli.common import store
+from shgroups.cli.common import ReplaceOpt, store
 from shgroups.cli.output import message
 from shgroups.dates import today
 from shgroups.i18n import _
@@ -44,9 +44,7 @@ def publish(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[
-        bool, typer.Option("--force", help=_("Replace the file --out names if it exists."))
-    ] = False,
+    force: ReplaceOpt = False,
 ) -> None:
     with store() as db:
         lists = gather(db, today())

@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from shgroups.cli.common import store
+from shgroups.cli.common import ReplaceOpt, store
 from shgroups.cli.output import JsonFlag, message, print_json, table
 from shgroups.dates import today
 from shgroups.errors import InvalidInput
@@ -134,10 +134,7 @@ def report(
             show_default=False,
         ),
     ] = None,
-    force: Annotated[
-        bool,
-        typer.Option("--force", help=_("Replace the file given with --out if it exists.")),
-    ] = False,
+    force: ReplaceOpt = False,
     fmt: Annotated[
         ReportFormat,
         typer.Option(

@@ -3,7 +3,7 @@
 Every byte comes from the register: no random UID, no clock (DTSTAMP is the event's stamp
 from services/calendar.py), a fixed PRODID, events in (start, UID) order, and the county's
 time zone written as a VTIMEZONE that covers the window's years. Two exports of an unchanged
-register are the same bytes. Events only (VEVENT): Outlook ignores tasks (VTODO).
+register are the same bytes. Events only (VEVENT components): Outlook ignores task components.
 """
 
 from __future__ import annotations

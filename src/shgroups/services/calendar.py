@@ -30,7 +30,7 @@ from shgroups.errors import InvalidInput
 from shgroups.i18n import _, speaking
 from shgroups.services import catalogue
 from shgroups.services.groups import NEXT_FOLLOWUP_PLANNED_SQL, working_day_sql
-from shgroups.services.holidays import CountyCalendar, calendar
+from shgroups.services.holidays import CountyCalendar, county_calendar
 from shgroups.services.schedule import CANCELLED, PLANNED, Meeting, note, plans
 from shgroups.services.settings import get_settings
 from shgroups.storage import Store
@@ -166,7 +166,7 @@ def _gather(
     store: Store, first: date, last: date, starter: str | None, with_themes: bool
 ) -> Calendar:
     settings = get_settings(store)
-    county = calendar(settings)
+    county = county_calendar(store)  # the one working_day() uses for the follow-ups
     name = catalogue.resolve(store, "staff", starter)["name"] if starter else None
     since, until = first.isoformat(), last.isoformat()
     params = {"starter": name, "first": since, "last": until}

@@ -22,7 +22,7 @@ from shgroups.errors import Conflict, StorageError
 from shgroups.i18n import _
 from shgroups.services import catalogue, followups, groups, holidays, intake, setup
 from shgroups.services.intake import PersonInput, RegistrationInput
-from shgroups.services.settings import SOURCES, get_settings
+from shgroups.services.settings import SOURCES
 from shgroups.storage import Store, create_db, open_db
 
 _NAMES = [
@@ -355,7 +355,7 @@ def _build_demo(store: Store, today: date) -> None:
 
     # Planned to start on Fridays a week before the next Friday holiday (långfredagen,
     # midsommarafton, juldagen …): its plan shows the session moved off the holiday.
-    county = holidays.calendar(get_settings(store))
+    county = holidays.county_calendar(store)
     holiday = today + timedelta(days=14 + (4 - today.weekday()) % 7)
     while county.holiday(holiday) is None:
         holiday += timedelta(weeks=1)
