@@ -47,8 +47,11 @@ def peer_sql() -> dict[str, str]:
     from shgroups.services.followups import DUE_SQL
     from shgroups.services.readiness import ALSO_AREAS_SQL, ALSO_THEMES_SQL, CANDIDATES_SQL
 
-    candidates = CANDIDATES_SQL.replace(":as_of", f"'{TODAY}'").replace(
-        "r.id, r.registered_on", "'first' AS kind, r.id, r.registered_on"
+    # `:fewest`: min_size (5) less the people with alternatives (none in the demo registers)
+    candidates = (
+        CANDIDATES_SQL.replace(":as_of", f"'{TODAY}'")
+        .replace(":fewest", "5")
+        .replace("r.id, r.registered_on", "'first' AS kind, r.id, r.registered_on")
     )
     also = [
         sql.replace(

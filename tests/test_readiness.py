@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import math
+import sqlite3
 from collections import Counter
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shgroups.services.readiness import Candidate, Near, group_sizes, groups_for, nearly, propose
+from shgroups import migrations
+from shgroups.services.readiness import (
+    Candidate,
+    Near,
+    group_sizes,
+    groups_for,
+    load_candidates,
+    nearly,
+    propose,
+)
+from shgroups.storage import Store
 
 
 def people(n: int, theme: int = 1, area: int = 1, first_id: int = 1) -> list[Candidate]:
@@ -213,3 +225,63 @@ def test_nearly_ready_properties(case: tuple[list[Candidate], int, int]) -> None
             c for c in crowd if c.id not in taken and n.theme in c.themes and n.area not in c.areas
         ]
         assert n.alternatives == len(others)
+
+
+@st.composite
+def queues(draw: st.DrawFn) -> tuple[list[Candidate], int, int]:
+    """A queue most of whose people name one theme and one area, a few also others."""
+    lo = draw(st.integers(2, 6))
+    hi = draw(st.integers(lo, 10))
+    result = []
+    for i in range(1, draw(st.integers(0, 80)) + 1):
+        theme, area = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+        others = draw(st.integers(0, 9)) == 0  # one in ten names alternatives
+        also_themes = draw(st.lists(st.integers(1, 4), max_size=2)) if others else []
+        also_areas = draw(st.lists(st.integers(1, 4), max_size=2)) if others else []
+        day = f"2026-02-{draw(st.integers(1, 28)):02d}"
+        themes, areas = frozenset([theme, *also_themes]), frozenset([area, *also_areas])
+        result.append(Candidate(i, day, theme, area, themes, areas))
+    return result, lo, hi
+
+
+def _queue_store(crowd: list[Candidate]) -> Store:
+    conn = sqlite3.connect(":memory:")
+    migrations.apply(conn)
+    conn.execute("PRAGMA foreign_keys = OFF")  # themes and areas by id alone
+    for c in crowd:
+        conn.execute(
+            "INSERT INTO registrations (id, theme_id, area_id, registered_on, status, status_on)"
+            " VALUES (?, ?, ?, ?, 'waiting', ?)",
+            (c.id, c.theme, c.area, c.registered_on, c.registered_on),
+        )
+        for table, first, chosen in (
+            ("registration_themes", c.theme, c.themes),
+            ("registration_areas", c.area, c.areas),
+        ):
+            for other in chosen - {first}:
+                conn.execute(f"INSERT INTO {table} VALUES (?, ?)", (c.id, other))
+    return Store(conn, Path(":memory:"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(queues())
+def test_reading_only_who_can_be_proposed_proposes_the_same(
+    case: tuple[list[Candidate], int, int],
+) -> None:
+    """`groups ready` reads only the people a proposal can take (load_candidates with
+    min_size): it proposes the very groups the whole queue makes."""
+    crowd, lo, hi = case
+    store = _queue_store(crowd)
+    everyone = load_candidates(store)
+    assert sorted(everyone) == sorted(crowd)
+    assert propose(load_candidates(store, min_size=lo), lo, hi) == propose(crowd, lo, hi)
+
+
+def test_an_alternative_can_make_a_pair_ready() -> None:
+    """Four first choices and one person who also names the pair make a group of five: the
+    four are read though their pair alone is short."""
+    four = people(4, theme=1, area=1)
+    also = Candidate(9, "2026-01-01", 2, 1, frozenset([1, 2]), frozenset([1]))
+    store = _queue_store([*four, also])
+    (proposal,) = propose(load_candidates(store, min_size=5), 5, 8)
+    assert sorted(proposal.members) == [1, 2, 3, 4, 9]
