@@ -323,6 +323,16 @@ M006_SCHEDULE = [
     )""",
 ]
 
+# Monday's agenda reads, each week, the groups handed over or ended since Monday and the
+# waiting registrations about to expire: from indexes, not by reading every group and every
+# waiting registration of a national register.
+M007_AGENDA_INDEXES = [
+    "CREATE INDEX groups_handover ON groups(handover_on)",
+    "CREATE INDEX groups_ended ON groups(ended_on)",
+    "CREATE INDEX registrations_confirmed "
+    "ON registrations(status, coalesce(confirmed_on, registered_on))",
+]
+
 MIGRATIONS: list[list[Step]] = [
     [*M001_INITIAL],
     [*M002_BASIS_AND_RETENTION],
@@ -330,6 +340,7 @@ MIGRATIONS: list[list[Step]] = [
     M004_REGISTER_AND_ONE_UNICODE_FORM,
     M005_CORRECTIONS_AND_CONTACTS,
     [*M006_SCHEDULE],
+    [*M007_AGENDA_INDEXES],
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
