@@ -69,7 +69,7 @@ def plan(
     cancelled), in date order. `days` (first, last ISO day): only what falls in them (a
     week's agenda of many groups need not plan beyond it)."""
     gid, time = group["id"], group["time"]
-    first, last = days or ("", "9999")
+    first, last = days or ("", "9999-12-31")
     done = list(held)
     meetings: list[Meeting] = [
         _meeting(gid, s["number"], s["held_on"], time, HELD, s["planned_on"] or s["held_on"])
@@ -81,10 +81,15 @@ def plan(
             meetings.append(_meeting(gid, None, planned_on, time, CANCELLED, planned_on))
     if group["status"] == GroupStatus.STARTING:
         # A later meeting moved to a day up to `last` is planned too.
-        last = max([last, *(key for key, to in changes.items() if to and to <= last)])
-        planned = _planned(group, done, changes, county, move_holidays, last)
+        until = last
+        for key, moved_to in changes.items():
+            if moved_to and moved_to <= last < key:
+                until = max(until, key)
+        planned = _planned(group, done, changes, county, move_holidays, until)
         meetings += [m for m in planned if m["date"] >= first]
-    return sorted(meetings, key=lambda m: (m["date"], m["number"] or 0))
+    if len(meetings) > 1:
+        meetings.sort(key=lambda m: (m["date"], m["number"] or 0))
+    return meetings
 
 
 def _planned(
@@ -99,25 +104,27 @@ def _planned(
     step = timedelta(days=7 * group["every_weeks"])
     day = first_meeting(group)
     if done:
-        after = max(max(s["planned_on"] or s["held_on"], s["held_on"]) for s in done)
-        while day.isoformat() <= after:
-            day += step
+        # The first meeting after the later of the last session's meeting and its day.
+        after = date.fromisoformat(
+            max(max(s["planned_on"] or s["held_on"], s["held_on"]) for s in done)
+        )
+        if day <= after:
+            day += step * ((after - day) // step + 1)
     number = len(done) + 1
+    end = date.fromisoformat(last)
     # The meetings skipped since the last session, and why (a holiday's name; None: cancelled).
     skipped: list[tuple[str, str | None]] = []
     found: list[Meeting] = []
     for _meeting_count in range(_MOST_MEETINGS):
-        if number > group["starter_sessions"]:
+        if number > group["starter_sessions"] or day > end:
             break
         key = day.isoformat()
-        if key > last:
-            break
         holiday = county.holiday(day)
         day += step
-        if key in changes and changes[key] is None:
+        moved_to = changes.get(key)
+        if moved_to is None and key in changes:
             skipped.append((key, None))
             continue
-        moved_to = changes.get(key)
         if moved_to is None and holiday is not None and move_holidays:
             skipped.append((key, holiday))
             continue
