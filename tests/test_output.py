@@ -202,14 +202,17 @@ _JSON_VALUES = st.recursive(
 def test_json_is_the_document_the_json_module_writes(value: Any) -> None:
     """shg's JSON (written by orjson, the json module's indented writer being slow on a
     national agenda) reads back as the json module's own document, dates as ISO text; without
-    numbers that are not whole it is the same text, character for character."""
+    numbers that are not whole it is the same text, character for character, in UTF-8, with
+    DEL, C1 and lone surrogates escaped."""
+    from shgroups.text import json_visible
+
     expected = json.dumps(value, ensure_ascii=False, indent=2, default=lambda d: d.isoformat())
-    written = output.json_text(value)
+    written = output.json_bytes(value)
     if "NaN" in expected or "Infinity" in expected:  # not JSON: orjson writes null
         return
     assert json.loads(written) == json.loads(expected)
     if not _has_float(value):
-        assert written == expected
+        assert written == json_visible(expected).encode("utf-8")
 
 
 def _has_float(value: Any) -> bool:
@@ -223,16 +226,18 @@ def _has_float(value: Any) -> bool:
 
 
 def test_json_with_keys_that_are_not_text() -> None:
-    assert output.json_text({1: "a", "b": [2.5, None]}) == json.dumps(
+    assert output.json_bytes({1: "a", "b": [2.5, None]}) == json.dumps(
         {1: "a", "b": [2.5, None]}, ensure_ascii=False, indent=2
-    )
+    ).encode("utf-8")
 
 
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet=st.characters(max_codepoint=0x2FF) | st.sampled_from("\x7f\x85\ud800å")))
 def test_json_shows_del_c1_and_lone_surrogates_escaped(text: str) -> None:
     """The quick look for DEL and C1 (their UTF-8 bytes) finds what the expression finds."""
-    from shgroups.text import _UNESCAPED_BY_JSON, json_visible
+    from shgroups.text import _UNESCAPED_BY_JSON, json_visible, json_visible_utf8, not_text
 
     expected = _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
     assert json_visible(text) == expected
+    if not not_text(text):  # UTF-8 holds no lone surrogate
+        assert json_visible_utf8(text.encode("utf-8")) == expected.encode("utf-8")

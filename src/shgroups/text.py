@@ -80,12 +80,24 @@ def json_visible(document: str) -> str:
     except UnicodeEncodeError:
         pass
     else:
-        # DEL is the byte 7F, a C1 character C2 80 to C2 9F: a document with neither byte
-        # (most, even in Swedish: å is C3 A5) has nothing to escape, found in a fraction of
-        # the time the expression takes to look at every character.
-        if b"\x7f" not in encoded and b"\xc2" not in encoded:
+        if not _may_hold_del_or_c1(encoded):
             return document
     return _UNESCAPED_BY_JSON.sub(lambda m: f"\\u{ord(m.group(0)):04x}", document)
+
+
+def json_visible_utf8(document: bytes) -> bytes:
+    """json_visible of a JSON document in UTF-8, in UTF-8: most are returned as they are,
+    never decoded."""
+    if not _may_hold_del_or_c1(document):
+        return document
+    return json_visible(document.decode("utf-8")).encode("utf-8")
+
+
+def _may_hold_del_or_c1(encoded: bytes) -> bool:
+    """DEL is the byte 7F, a C1 character C2 80 to C2 9F: a document with neither byte (most,
+    even in Swedish: å is C3 A5) has nothing to escape, found in a fraction of the time the
+    expression takes to look at every character."""
+    return b"\x7f" in encoded or b"\xc2" in encoded
 
 
 def not_text(text: str) -> bool:

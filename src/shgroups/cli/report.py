@@ -16,7 +16,7 @@ from typing import Annotated, Any
 import typer
 
 from shgroups.cli.common import ReplaceOpt, store
-from shgroups.cli.output import JsonFlag, message, print_json, table
+from shgroups.cli.output import JsonFlag, json_bytes, message, table
 from shgroups.dates import today
 from shgroups.errors import InvalidInput
 from shgroups.i18n import _, speaking
@@ -68,10 +68,7 @@ class ReportFormat(StrEnum):
 def rendered(doc: dict[str, Any], fmt: ReportFormat) -> str | bytes:
     """The report in `fmt`: text, or a workbook's bytes; for people in the county's language."""
     if fmt is ReportFormat.JSON:
-        out = io.StringIO()
-        with redirect_stdout(out):
-            print_json(doc)
-        return out.getvalue()
+        return json_bytes(doc).decode("utf-8") + "\n"
     if fmt is ReportFormat.CSV:
         import csv
 
