@@ -45,11 +45,11 @@ def week_end(day: str) -> str:
 def peer_sql() -> dict[str, str]:
     """The SQL shg runs for each question, with its parameters written in."""
     from shgroups.services.followups import DUE_SQL
-    from shgroups.services.readiness import ALSO_AREAS_SQL, ALSO_THEMES_SQL, CANDIDATES_SQL
+    from shgroups.services.readiness import ALSO_AREAS_SQL, ALSO_THEMES_SQL, PROPOSABLE_SQL
 
     # `:fewest`: min_size (5) less the people with alternatives (none in the demo registers)
     candidates = (
-        CANDIDATES_SQL.replace(":as_of", f"'{TODAY}'")
+        PROPOSABLE_SQL.replace(":as_of", f"'{TODAY}'")
         .replace(":fewest", "5")
         .replace("r.id, r.registered_on", "'first' AS kind, r.id, r.registered_on")
     )

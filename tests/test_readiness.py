@@ -274,7 +274,10 @@ def test_reading_only_who_can_be_proposed_proposes_the_same(
     store = _queue_store(crowd)
     everyone = load_candidates(store)
     assert sorted(everyone) == sorted(crowd)
-    assert propose(load_candidates(store, min_size=lo), lo, hi) == propose(crowd, lo, hi)
+    proposable = load_candidates(store, min_size=lo)
+    assert len({c.id for c in proposable}) == len(proposable)  # nobody read twice
+    assert set(proposable) <= set(crowd)
+    assert propose(proposable, lo, hi) == propose(crowd, lo, hi)
 
 
 def test_an_alternative_can_make_a_pair_ready() -> None:

@@ -113,24 +113,35 @@ def propose(candidates: list[Candidate], min_size: int, max_size: int) -> list[P
 # Only waiting registrations are read, from the covering index on (status, theme, area,
 # date): the cost follows the queue, not the register's history. Alternative choices are rare
 # and read separately.
-#
-# With `:fewest`, only those who can be in a proposal are read: everyone with alternatives,
-# and those without whose theme and area has at least `:fewest` first choices. Someone
-# without alternatives is in one pair only, and that pair can never count more than its first
-# choices and everyone with alternatives; when that is below min_size it is never proposed,
-# and leaving its people out changes no other pair (`ready_groups` passes min_size less the
-# number with alternatives). On a national queue that is a third of the people.
 CANDIDATES_SQL = """
 SELECT r.id, r.registered_on, r.theme_id, r.area_id
   FROM registrations r
  WHERE r.status = 'waiting' AND (:as_of IS NULL OR r.registered_on <= :as_of)
-   AND (:fewest IS NULL
-        OR (r.theme_id, r.area_id) IN (
-            SELECT theme_id, area_id FROM registrations
-             WHERE status = 'waiting' AND (:as_of IS NULL OR registered_on <= :as_of)
-             GROUP BY theme_id, area_id HAVING count(*) >= :fewest)
-        OR r.id IN (SELECT registration_id FROM registration_themes
-                    UNION SELECT registration_id FROM registration_areas))
+"""
+# Only those who can be in a proposal (`groups ready`): those whose theme and area have at
+# least `:fewest` first choices (the pairs found first, then their people from the index),
+# and everyone else with alternatives. Someone without alternatives is in one pair only, and
+# that pair can never count more than its first choices and everyone with alternatives: when
+# that is below min_size it is never proposed, and leaving its people out changes no other
+# pair (`ready_groups` passes min_size less the number with alternatives). On a national
+# queue that is a third of the people.
+PROPOSABLE_SQL = """
+WITH ready AS (
+    SELECT theme_id, area_id FROM registrations
+     WHERE status = 'waiting' AND (:as_of IS NULL OR registered_on <= :as_of)
+     GROUP BY theme_id, area_id HAVING count(*) >= :fewest)
+SELECT r.id, r.registered_on, r.theme_id, r.area_id
+  FROM ready CROSS JOIN registrations r
+ WHERE r.status = 'waiting' AND r.theme_id = ready.theme_id AND r.area_id = ready.area_id
+   AND (:as_of IS NULL OR r.registered_on <= :as_of)
+UNION ALL
+SELECT r.id, r.registered_on, r.theme_id, r.area_id
+  FROM (SELECT registration_id FROM registration_themes
+        UNION SELECT registration_id FROM registration_areas) AS also
+ CROSS JOIN registrations r
+ WHERE r.id = also.registration_id AND r.status = 'waiting'
+   AND (:as_of IS NULL OR r.registered_on <= :as_of)
+   AND (r.theme_id, r.area_id) NOT IN ready
 """
 ALSO_THEMES_SQL = """
 SELECT x.registration_id, x.theme_id
@@ -146,15 +157,18 @@ def load_candidates(
     store: Store, as_of: date | None = None, min_size: int | None = None
 ) -> list[Candidate]:
     """The people waiting (registered by `as_of`); with `min_size`, only those who can be
-    in a group `propose` makes (see CANDIDATES_SQL): its proposals are the same."""
+    in a group `propose` makes (PROPOSABLE_SQL): its proposals are the same."""
     also: list[dict[int, list[int]]] = [{}, {}]
     for choices, sql in zip(also, (ALSO_THEMES_SQL, ALSO_AREAS_SQL), strict=True):
         for reg_id, ref in store.execute(sql):
             choices.setdefault(reg_id, []).append(ref)
     themes, areas = also
-    fewest = None if min_size is None else min_size - len(themes.keys() | areas.keys())
-    params = {"as_of": as_of and as_of.isoformat(), "fewest": fewest}
-    rows = store.execute(CANDIDATES_SQL, params).fetchall()
+    day = as_of and as_of.isoformat()
+    if min_size is None:
+        rows = store.execute(CANDIDATES_SQL, {"as_of": day}).fetchall()
+    else:
+        fewest = min_size - len(themes.keys() | areas.keys())
+        rows = store.execute(PROPOSABLE_SQL, {"as_of": day, "fewest": fewest}).fetchall()
     # Most people name one theme and one area: their sets are shared, one per id (a national
     # queue makes thousands of candidates, and the sets are most of their cost).
     alone: dict[int, frozenset[int]] = {}
